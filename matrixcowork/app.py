@@ -1,0 +1,120 @@
+"""Wiring: store, client, chat, scheduler and features; start and graceful stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from .chat import Chat
+from .clock import Clock
+from .commands import CommandRouter
+from .config import Config
+from .features import Feature
+from .i18n import I18n
+from .loop import Dispatcher, SyncLoop
+from .permissions import Permissions
+from .services import Services
+from .session import connect
+from .store import Store, secure_dir
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "matrixcowork.db"
+
+
+def feature_classes() -> list[type[Feature]]:
+    """Every feature the bot knows, in start order."""
+    return []
+
+
+class App:
+    def __init__(
+        self,
+        config: Config,
+        clock: Clock | None = None,
+        features: list[type[Feature]] | None = None,
+    ) -> None:
+        self.config = config
+        self.clock = clock or Clock(config.tz)
+        self._feature_classes = feature_classes() if features is None else features
+        self.features: list[Feature] = []
+        self.services: Services | None = None
+        self.sync_loop: SyncLoop | None = None
+        self.started_at = time.time()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, first_sync_timeout: float = 60) -> None:
+        """Connect, sync once and start the features; returns when the bot is live."""
+        secure_dir(self.config.data_dir)
+        store = await Store.open(self.config.data_dir / DB_FILE)
+        try:
+            client = await connect(self.config)
+        except BaseException:
+            await store.close()
+            raise
+        scheduler = AsyncIOScheduler(timezone=self.config.tz)
+        services = Services(
+            config=self.config,
+            store=store,
+            chat=Chat(client),
+            client=client,
+            clock=self.clock,
+            i18n=I18n(self.config.language, self.config.tz),
+            scheduler=scheduler,
+            permissions=Permissions(self.config, client),
+        )
+        self.services = services
+        router = CommandRouter(services)
+        for cls in self._feature_classes:
+            if cls.enabled(self.config):
+                feature = cls(services)
+                await store.migrate(feature.name, feature.migrations)
+                router.register_all(feature.commands())
+                self.features.append(feature)
+        dispatcher = Dispatcher(services, router, self.features)
+        self.sync_loop = SyncLoop(services, dispatcher, self._start_features)
+        self._task = asyncio.create_task(self.sync_loop.run(), name="sync-loop")
+        waiter = asyncio.create_task(self.sync_loop.first_sync_done.wait())
+        done, _ = await asyncio.wait(
+            {self._task, waiter}, timeout=first_sync_timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        if waiter not in done:
+            waiter.cancel()
+            await self.stop()
+            raise TimeoutError("the first sync did not complete")
+
+    async def _start_features(self) -> None:
+        assert self.services is not None
+        for feature in self.features:
+            await feature.start()
+        self.services.scheduler.start()
+        log.info("matrixcowork is live with %d features", len(self.features))
+
+    async def wait(self) -> None:
+        """Until the sync loop ends (it only ends by cancellation or a bug)."""
+        if self._task:
+            await self._task
+
+    async def stop(self) -> None:
+        """Stop syncing, let features finish, close the client and the database."""
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None
+        services = self.services
+        if services is None:
+            return
+        if services.scheduler.running:
+            services.scheduler.shutdown(wait=False)
+        for feature in reversed(self.features):
+            with contextlib.suppress(Exception):
+                await feature.stop()
+        await services.client.close()
+        await services.store.close()
+        self.services = None
+        log.info("matrixcowork stopped")

@@ -1,0 +1,75 @@
+"""Reusable argument converters: each parses one kind of value and fails with a friendly hint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from .config import USER_ID_RE
+from .i18n import _
+
+from .commands import ArgError
+
+if TYPE_CHECKING:
+    from .commands import CommandContext
+
+
+def integer(low: int, high: int) -> Callable[[str, CommandContext], int]:
+    def convert(raw: str, ctx: CommandContext) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ArgError(_("'{value}' is not a number."), value=raw[:40]) from None
+        if not low <= value <= high:
+            raise ArgError(_("Please use a number from {low} to {high}."), low=low, high=high)
+        return value
+
+    return convert
+
+
+def choice(*options: str) -> Callable[[str, CommandContext], str]:
+    def convert(raw: str, ctx: CommandContext) -> str:
+        value = raw.lower()
+        if value not in options:
+            raise ArgError(
+                _("'{value}' is not one of: {options}."),
+                value=raw[:40], options=", ".join(options),
+            )
+        return value
+
+    return convert
+
+
+def user_id(raw: str, ctx: CommandContext) -> str:
+    """Accepts `@name:server` and Element's pill links (`https://matrix.to/#/@name:server`)."""
+    value = raw.removeprefix("https://matrix.to/#/").strip("<>")
+    if not USER_ID_RE.match(value):
+        raise ArgError(_("'{value}' is not a Matrix user like @name:example.org."), value=raw[:80])
+    return value
+
+
+def day(raw: str, ctx: CommandContext) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ArgError(_("'{value}' is not a date like 2026-12-01."), value=raw[:40]) from None
+
+
+def month(raw: str, ctx: CommandContext) -> date:
+    """`YYYY-MM`, as the first day of that month."""
+    try:
+        return datetime.strptime(raw, "%Y-%m").date()
+    except ValueError:
+        raise ArgError(_("'{value}' is not a month like 2026-12."), value=raw[:40]) from None
+
+
+def local_datetime(raw: str, ctx: CommandContext) -> datetime:
+    """`YYYY-MM-DD HH:MM` (a rest argument) in the community's timezone."""
+    try:
+        naive = datetime.strptime(" ".join(raw.split()), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise ArgError(
+            _("'{value}' is not a date and time like 2026-12-01 18:00."), value=raw[:40]
+        ) from None
+    return naive.replace(tzinfo=ctx.services.clock.tz)

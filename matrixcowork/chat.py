@@ -1,0 +1,183 @@
+"""Everything the bot sends to Matrix goes through here.
+
+Retry policy lives in one place: nio itself retries 429s (honouring `retry_after_ms`) and
+connection errors with backoff while keeping the transaction id, so a retried send is never
+duplicated; this module adds retries for transient 5xx answers (a homeserver restarting behind a
+proxy) and turns every remaining error response into a `ChatError`. Callers that must not send
+twice across a crash pass a deterministic `txn`: the homeserver de-duplicates it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    ErrorResponse,
+    RoomCreateResponse,
+    RoomGetStateEventResponse,
+    RoomResolveAliasResponse,
+    RoomSendResponse,
+)
+
+from .formatting import message_content
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+CLIENT_CONFIG = AsyncClientConfig(
+    max_limit_exceeded=None,  # wait out every 429 as long as the server asks
+    max_timeouts=None,  # keep retrying connection errors, backing off up to 30 s
+    max_timeout_retry_wait_time=30,
+    request_timeout=60,
+    store_sync_tokens=False,
+)
+
+
+class ChatError(Exception):
+    """The homeserver refused a request (forbidden, unknown room, bad content)."""
+
+    def __init__(self, action: str, response: ErrorResponse) -> None:
+        self.status_code = str(response.status_code or "")
+        self.action = action
+        super().__init__(f"{action}: {response.status_code} {response.message}")
+
+
+def _is_transient(response: ErrorResponse) -> bool:
+    transport = response.transport_response
+    return transport is not None and transport.status >= 500
+
+
+def txn_for(*parts: str) -> str:
+    """A transaction id derived from what caused the send, stable across restarts."""
+    return "mc" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+
+
+class Chat:
+    def __init__(self, client: AsyncClient) -> None:
+        self.client = client
+
+    @property
+    def user_id(self) -> str:
+        return self.client.user_id
+
+    async def _call(self, action: str, request: Callable[[], Awaitable[T]]) -> T:
+        delay = 0.5
+        for attempt in range(6):
+            response = await request()
+            if not isinstance(response, ErrorResponse):
+                return response
+            if not _is_transient(response) or attempt == 5:
+                raise ChatError(action, response)
+            log.warning("%s failed transiently (%s), retrying", action, response.status_code)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10)
+        raise AssertionError("unreachable")
+
+    # --- messages -------------------------------------------------------------------------
+
+    async def send_event(
+        self, room_id: str, event_type: str, content: dict[str, Any], txn: str | None = None
+    ) -> str:
+        response: RoomSendResponse = await self._call(
+            f"send {event_type} to {room_id}",
+            lambda: self.client.room_send(
+                room_id, event_type, content, tx_id=txn, ignore_unverified_devices=True
+            ),
+        )
+        return response.event_id
+
+    async def send(
+        self,
+        room_id: str,
+        markdown_text: str,
+        *,
+        reply_to: str | None = None,
+        mentions: list[str] | None = None,
+        txn: str | None = None,
+        msgtype: str = "m.notice",
+    ) -> str:
+        """Send a notice (Markdown rendered to HTML plus a plain body); returns its event id."""
+        content = message_content(markdown_text, msgtype=msgtype, mentions=mentions)
+        if reply_to:
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+        return await self.send_event(room_id, "m.room.message", content, txn)
+
+    async def edit(
+        self,
+        room_id: str,
+        event_id: str,
+        markdown_text: str,
+        *,
+        mentions: list[str] | None = None,
+        msgtype: str = "m.notice",
+    ) -> str:
+        new = message_content(markdown_text, msgtype=msgtype, mentions=mentions)
+        content = {
+            **new,
+            "body": "* " + new["body"],
+            "formatted_body": "* " + new["formatted_body"],
+            "m.new_content": new,
+            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+        }
+        return await self.send_event(room_id, "m.room.message", content)
+
+    async def react(self, room_id: str, event_id: str, key: str) -> str:
+        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
+        return await self.send_event(room_id, "m.reaction", content, txn_for(event_id, key))
+
+    async def redact(self, room_id: str, event_id: str, reason: str | None = None) -> None:
+        await self._call(
+            f"redact {event_id}", lambda: self.client.room_redact(room_id, event_id, reason)
+        )
+
+    # --- state and rooms ------------------------------------------------------------------
+
+    async def put_state(
+        self, room_id: str, event_type: str, content: dict[str, Any], state_key: str = ""
+    ) -> None:
+        await self._call(
+            f"set {event_type} in {room_id}",
+            lambda: self.client.room_put_state(room_id, event_type, content, state_key),
+        )
+
+    async def get_state(
+        self, room_id: str, event_type: str, state_key: str = ""
+    ) -> dict[str, Any] | None:
+        """The current content of a state event, or None if it is not set."""
+        response = await self.client.room_get_state_event(room_id, event_type, state_key)
+        if isinstance(response, RoomGetStateEventResponse):
+            return response.content
+        if str(response.status_code) == "M_NOT_FOUND":
+            return None
+        raise ChatError(f"get {event_type} in {room_id}", response)
+
+    async def create_room(self, **kwargs: Any) -> str:
+        response: RoomCreateResponse = await self._call(
+            "create room", lambda: self.client.room_create(**kwargs)
+        )
+        return response.room_id
+
+    async def resolve_alias(self, alias: str) -> str | None:
+        response = await self.client.room_resolve_alias(alias)
+        if isinstance(response, RoomResolveAliasResponse):
+            return response.room_id
+        if str(response.status_code) == "M_NOT_FOUND":
+            return None
+        raise ChatError(f"resolve {alias}", response)
+
+    async def join(self, room_id: str) -> None:
+        await self._call(f"join {room_id}", lambda: self.client.join(room_id))
+
+    async def leave(self, room_id: str) -> None:
+        await self._call(f"leave {room_id}", lambda: self.client.room_leave(room_id))
+
+    async def invite(self, room_id: str, user_id: str) -> None:
+        await self._call(
+            f"invite {user_id} to {room_id}", lambda: self.client.room_invite(room_id, user_id)
+        )

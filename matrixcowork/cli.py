@@ -1,0 +1,106 @@
+"""Command line: `matrixcowork run | check-config | demo`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from . import __version__
+from .config import Config, ConfigError, load_config
+from .session import LoginFailed
+from .store import StoreError
+
+log = logging.getLogger("matrixcowork")
+DEFAULT_CONFIG = "config.yaml"
+EXIT_CONFIG = 2
+
+
+def _secrets(config: Config) -> list[str]:
+    return [s.get_secret_value() for s in (config.password, config.access_token) if s]
+
+
+async def _until_signal(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run `main` until it ends or SIGINT/SIGTERM arrives, then let it clean up."""
+    task = asyncio.create_task(main())
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        log.info("stopping on signal")
+
+
+async def _run(config: Config) -> None:
+    from .app import App
+
+    app = App(config)
+    try:
+        await app.start()
+        await app.wait()
+    finally:
+        await app.stop()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .logs import setup_logging
+
+    config = load_config(args.config)
+    setup_logging(config.log_level, _secrets(config))
+    log.info("matrixcowork %s starting as %s", __version__, config.user_id)
+    asyncio.run(_until_signal(lambda: _run(config)))
+    return 0
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    print(f"{args.config}: OK ({config.user_id}, {len(config.rooms)} rooms, "
+          f"language {config.language}, timezone {config.timezone})")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return run_demo(args.dir, args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="matrixcowork", description="A Matrix bot for a virtual coworking space."
+    )
+    parser.add_argument("--version", action="version", version=f"matrixcowork {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the bot")
+    run.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
+    run.set_defaults(func=cmd_run)
+
+    check = sub.add_parser("check-config", help="validate a config file and exit")
+    check.add_argument("config", nargs="?", default=DEFAULT_CONFIG)
+    check.set_defaults(func=cmd_check_config)
+
+    demo = sub.add_parser("demo", help="start a local homeserver with a demo community")
+    demo.add_argument("--dir", default="demo-data", help="folder for the demo (reused)")
+    demo.add_argument("--port", type=int, default=8008, help="homeserver port on 127.0.0.1")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as err:
+        print(f"matrixcowork: config error: {err}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (LoginFailed, StoreError) as err:
+        print(f"matrixcowork: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

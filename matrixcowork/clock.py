@@ -1,0 +1,36 @@
+"""The one source of "now", so tests can stand the community's clock anywhere."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+
+class Clock:
+    """Wall-clock time in the community's timezone."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+
+    def now(self) -> datetime:
+        return datetime.now(self.tz)
+
+    def today(self):
+        return self.now().date()
+
+
+class FakeClock(Clock):
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, tz: ZoneInfo, start: datetime) -> None:
+        super().__init__(tz)
+        self._now = start.astimezone(tz) if start.tzinfo else start.replace(tzinfo=tz)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        self._now = when.astimezone(self.tz) if when.tzinfo else when.replace(tzinfo=self.tz)
+
+    def advance(self, delta: timedelta) -> None:
+        self._now = (self._now + delta).astimezone(self.tz)

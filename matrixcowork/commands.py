@@ -1,0 +1,220 @@
+"""Declared commands: parsing, permission checks, friendly errors and the generated `!help`.
+
+A feature declares a command with `@command("agenda add", Arg("text", rest=True), ...)` on an
+async method. The router finds the longest declared name at the start of a message, converts
+the arguments with the declared converters, checks the sender's access and calls the method.
+A bad call is answered with the usage built from the same declaration, so help never drifts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .chat import txn_for
+from .i18n import _
+from .permissions import Access
+
+if TYPE_CHECKING:
+    from .services import Services
+
+log = logging.getLogger(__name__)
+
+Converter = Callable[[str, "CommandContext"], Any]
+Handler = Callable[..., Awaitable[None]]
+_TOKEN = re.compile(r"\S+")
+MAX_COMMAND_LENGTH = 4000
+
+
+class ArgError(Exception):
+    """A malformed argument; `message` is an untranslated message id with its values."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.values = values
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument: `rest` takes the remainder of the line (free text)."""
+
+    name: str
+    convert: Converter | None = None
+    optional: bool = False
+    rest: bool = False
+
+    def usage(self) -> str:
+        return f"[{self.name}]" if self.optional else f"<{self.name}>"
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    args: tuple[Arg, ...] = ()
+    access: Access = Access.MEMBER
+    handler: Handler | None = None
+
+    def usage(self, prefix: str) -> str:
+        return " ".join([prefix + self.name, *(a.usage() for a in self.args)])
+
+
+def command(
+    name: str, *args: Arg, help: str, access: Access = Access.MEMBER
+) -> Callable[[Handler], Handler]:
+    """Declare a feature method as a command; the app binds and registers it."""
+
+    def mark(func: Handler) -> Handler:
+        func.__command__ = Command(name=name, help=help, args=args, access=access)  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+def declared_commands(owner: object) -> list[Command]:
+    """The `@command` methods of a feature, bound to it."""
+    found = []
+    for attr in dir(type(owner)):
+        spec = getattr(getattr(type(owner), attr), "__command__", None)
+        if isinstance(spec, Command):
+            found.append(
+                Command(spec.name, spec.help, spec.args, spec.access, getattr(owner, attr))
+            )
+    return found
+
+
+@dataclass
+class CommandContext:
+    """What a handler knows about the command it runs and how it answers."""
+
+    services: Services
+    room_id: str
+    sender: str
+    event_id: str
+    access: Access
+    command: Command | None = None
+    _replies: int = field(default=0, repr=False)
+
+    def t(self, message: str, /, **values: object) -> str:
+        return self.services.i18n.t(message, **values)
+
+    async def reply(self, markdown_text: str, *, mentions: list[str] | None = None) -> str:
+        """Answer as a Matrix reply. The transaction id comes from the command's event id, so
+        a command replayed after a crash is answered once, not twice."""
+        self._replies += 1
+        return await self.services.chat.send(
+            self.room_id,
+            markdown_text,
+            reply_to=self.event_id,
+            mentions=mentions,
+            txn=txn_for(self.event_id, str(self._replies)),
+        )
+
+
+class CommandRouter:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.prefix = services.config.command_prefix
+        self._commands: dict[str, Command] = {}
+        self.register(
+            Command("help", _("Show the commands you can use"), access=Access.EVERYONE,
+                    handler=self._help)
+        )
+
+    def register(self, cmd: Command) -> None:
+        if cmd.name in self._commands:
+            raise ValueError(f"command {cmd.name!r} is declared twice")
+        self._commands[cmd.name] = cmd
+
+    def register_all(self, commands: Sequence[Command]) -> None:
+        for cmd in commands:
+            self.register(cmd)
+
+    @property
+    def commands(self) -> list[Command]:
+        return sorted(self._commands.values(), key=lambda c: c.name)
+
+    def is_command(self, body: str) -> bool:
+        return body.startswith(self.prefix) and len(body) > len(self.prefix)
+
+    async def handle(self, room_id: str, sender: str, event_id: str, body: str) -> None:
+        """Run one command message; every outcome is a reply, never a traceback."""
+        services = self.services
+        ctx = CommandContext(
+            services, room_id, sender, event_id, services.permissions.access_of(sender)
+        )
+        line = body[len(self.prefix):].strip()
+        if len(line) > MAX_COMMAND_LENGTH:
+            await ctx.reply(ctx.t("That command is too long."))
+            return
+        cmd, rest = self._match(line)
+        if cmd is None:
+            await ctx.reply(
+                ctx.t("I don't know that command. Type {help} to see what I can do.",
+                      help=self.prefix + "help")
+            )
+            return
+        ctx.command = cmd
+        if ctx.access < cmd.access:
+            await ctx.reply(self._refusal(ctx, cmd.access))
+            return
+        try:
+            values = self._convert(cmd, rest, ctx)
+        except ArgError as err:
+            await ctx.reply(
+                ctx.t(err.message, **err.values) + "\n\n"
+                + ctx.t("Usage: {usage}", usage=cmd.usage(self.prefix))
+            )
+            return
+        assert cmd.handler is not None
+        try:
+            await cmd.handler(ctx, *values)
+        except Exception:
+            log.exception("command %s failed (event %s)", cmd.name, event_id)
+            await ctx.reply(ctx.t("Sorry, something went wrong. The organizers can see the log."))
+
+    def _match(self, line: str) -> tuple[Command | None, str]:
+        tokens = list(_TOKEN.finditer(line))
+        for size in range(min(len(tokens), 3), 0, -1):
+            name = " ".join(t.group().lower() for t in tokens[:size])
+            if name in self._commands:
+                return self._commands[name], line[tokens[size - 1].end():].strip()
+        return None, ""
+
+    def _convert(self, cmd: Command, rest: str, ctx: CommandContext) -> list[Any]:
+        values: list[Any] = []
+        for arg in cmd.args:
+            if arg.rest:
+                raw, rest = rest.strip(), ""
+            else:
+                match = _TOKEN.search(rest)
+                raw = match.group() if match else ""
+                rest = rest[match.end():] if match else ""
+            if not raw:
+                if not arg.optional:
+                    raise ArgError(_("Something is missing: {name}."), name=arg.name)
+                values.append(None)
+                continue
+            values.append(arg.convert(raw, ctx) if arg.convert else raw)
+        if rest.strip():
+            raise ArgError(_("Too many words: {extra}"), extra=rest.strip()[:80])
+        return values
+
+    def _refusal(self, ctx: CommandContext, needed: Access) -> str:
+        if needed >= Access.ORGANIZER:
+            return ctx.t("Only organizers can do that.")
+        if needed >= Access.MODERATOR:
+            return ctx.t("Only organizers and moderators can do that.")
+        return ctx.t("This is for members of the community. Ask an organizer to invite you.")
+
+    async def _help(self, ctx: CommandContext) -> None:
+        lines = [ctx.t("**What you can do here:**")]
+        for cmd in self.commands:
+            if cmd.access <= ctx.access:
+                usage = cmd.usage(self.prefix)
+                lines.append(f"- `{usage}` – {ctx.t(cmd.help)}")
+        await ctx.reply("\n".join(lines))

@@ -1,0 +1,191 @@
+"""Typed configuration: one YAML file, secrets and connection overridable from the environment.
+
+The file is parsed once at start into frozen pydantic models; the rest of the code reads
+attributes. Any problem becomes a `ConfigError` whose message is a single line naming the
+file, the key and what is wrong, so `run` can print it and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+ENV_PREFIX = "MATRIXCOWORK_"
+ENV_KEYS = ("homeserver", "user_id", "password", "access_token", "data_dir")
+
+USER_ID_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
+LOCALPART_RE = re.compile(r"^[a-z0-9._=\-/+]+$")
+
+
+class ConfigError(Exception):
+    """A config problem, phrased as one line for the organizer."""
+
+
+def _user_id(value: str) -> str:
+    if not USER_ID_RE.match(value):
+        raise ValueError(f"'{value}' is not a Matrix user id like @name:example.org")
+    return value
+
+
+def _hh_mm(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int):  # YAML 1.1 reads 09:30 as a sexagesimal int
+        value = f"{value // 60:02d}:{value % 60:02d}"
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(value))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"'{value}' is not a time of day like 09:30")
+    return time(int(match[1]), int(match[2]))
+
+
+UserId = Annotated[str, AfterValidator(_user_id)]
+TimeOfDay = Annotated[time, BeforeValidator(_hh_mm)]
+"""`HH:MM` in the community's timezone; feature sections use it for their times."""
+
+
+class Model(BaseModel):
+    """Base for every config section: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RoomConfig(Model):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=1)
+    alias: str = Field(pattern=LOCALPART_RE.pattern)
+    topic: str = ""
+    access: Literal["members", "public"] = "members"
+    encrypted: bool = False
+
+
+class SpaceConfig(Model):
+    name: str = Field(min_length=1)
+    alias: str = Field(pattern=LOCALPART_RE.pattern)
+    topic: str = ""
+    avatar: str | None = None
+
+
+class Config(Model):
+    homeserver: str = Field(pattern=r"^https?://\S+$")
+    user_id: UserId
+    password: SecretStr | None = None
+    access_token: SecretStr | None = None
+    data_dir: Path = Path("data")
+    language: Literal["de", "en"] = "de"
+    timezone: str = "Europe/Berlin"
+    command_prefix: str = Field(default="!", min_length=1, max_length=3, pattern=r"^\S+$")
+    admins: list[UserId] = Field(min_length=1)
+    moderators: list[UserId] = []
+    allowed_servers: list[str] = []
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    space: SpaceConfig | None = None
+    rooms: list[RoomConfig] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone '{value}' (use a name like Europe/Berlin)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        if self.password is None and self.access_token is None:
+            raise ValueError(
+                "password or access_token is required "
+                f"(or set {ENV_PREFIX}PASSWORD / {ENV_PREFIX}ACCESS_TOKEN)"
+            )
+        seen: set[str] = set()
+        for field in ("key", "alias"):
+            seen.clear()
+            for room in self.rooms:
+                value = getattr(room, field)
+                if value in seen:
+                    raise ValueError(f"rooms: duplicate {field} '{value}'")
+                seen.add(value)
+        if self.space and any(r.alias == self.space.alias for r in self.rooms):
+            raise ValueError(f"rooms: alias '{self.space.alias}' is already the space's alias")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def server_name(self) -> str:
+        return self.user_id.split(":", 1)[1]
+
+    def room(self, key: str) -> RoomConfig:
+        return next(r for r in self.rooms if r.key == key)
+
+    def require_room(self, key: str, where: str) -> None:
+        """For feature sections that name a room: the key must exist in `rooms`."""
+        if not any(r.key == key for r in self.rooms):
+            known = ", ".join(r.key for r in self.rooms) or "none configured"
+            raise ValueError(f"{where}: unknown room key '{key}' (known: {known})")
+
+
+def _describe(error: dict[str, Any]) -> tuple[str, str]:
+    loc = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return loc, "unknown key"
+    if kind == "missing":
+        return loc, "required key is missing"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return loc, message
+
+
+def parse_config(raw: Any, source: str, environ: dict[str, str] | None = None) -> Config:
+    """Validate an already-loaded YAML document plus environment overrides."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: (top level): expected a mapping of keys, got {type(raw).__name__}")
+    environ = os.environ if environ is None else environ
+    merged = dict(raw)
+    for key in ENV_KEYS:
+        value = environ.get(ENV_PREFIX + key.upper())
+        if value:
+            merged[key] = value
+    try:
+        return Config.model_validate(merged)
+    except ValidationError as exc:
+        loc, message = _describe(exc.errors()[0])
+        raise ConfigError(f"{source}: {loc}: {message}") from None
+
+
+def load_config(path: str | Path, environ: dict[str, str] | None = None) -> Config:
+    """Read and validate the config file; every failure is a one-line `ConfigError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the file ({exc.strerror})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "unknown line"
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{path}: (YAML, {where}): {problem}") from None
+    return parse_config(raw, str(path), environ)

@@ -1,0 +1,45 @@
+"""Features are units with a lifecycle: commands, event subscriptions, jobs and tables.
+
+The app wires them; features never import each other. A feature that needs another's outcome
+reads it from the store or from the shared services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, ClassVar
+
+from ..commands import Command, declared_commands
+from ..config import Config
+from ..services import Services
+from ..store import Migration
+
+EventHandler = Callable[[str, Any], Awaitable[None]]
+
+
+class Feature:
+    name: ClassVar[str]
+    migrations: ClassVar[Sequence[Migration]] = ()
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        return True
+
+    def commands(self) -> list[Command]:
+        return declared_commands(self)
+
+    def subscriptions(self) -> dict[type, EventHandler]:
+        """Event classes this feature wants to see, after the dispatcher's filters."""
+        return {}
+
+    async def start(self) -> None:
+        """Called once the first sync is through: rooms and state are known."""
+
+    async def stop(self) -> None:
+        """Called before the store closes."""
+
+    async def on_gap(self, room_id: str) -> None:
+        """The sync skipped events in this room (a limited timeline): re-read what matters."""

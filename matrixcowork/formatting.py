@@ -1,0 +1,91 @@
+"""Markdown in, Matrix message content out: HTML for rich clients, plain text for the rest."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from typing import Any
+
+import markdown as markdown_lib
+
+from .i18n import Markup, escape
+
+MATRIX_TO = "https://matrix.to/#/"
+
+
+def mention(user_id: str, name: str | None = None) -> Markup:
+    """A pill in Element; pair it with `m.mentions` when the person should be notified."""
+    return Markup(f"[{escape(name or user_id)}]({MATRIX_TO}{user_id})")
+
+
+def link(url: str, text: str | None = None) -> Markup:
+    return Markup(f"[{escape(text or url)}](<{url}>)")
+
+
+def to_html(markdown_text: str) -> str:
+    return markdown_lib.markdown(markdown_text, extensions=["sane_lists", "nl2br"]).strip()
+
+
+class _TextExtractor(HTMLParser):
+    """Plain body from the rendered HTML, so escaping never shows up as backslashes."""
+
+    BLOCKS = frozenset({"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "blockquote", "pre"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._list_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "li":
+            self.parts.append("\n" + "  " * max(self._list_depth - 1, 0) + "- ")
+        elif tag in ("ul", "ol"):
+            self._list_depth += 1
+        if tag in self.BLOCKS:
+            self._block_break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol"):
+            self._list_depth -= 1
+        if tag in self.BLOCKS:
+            self._block_break()
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def _block_break(self) -> None:
+        if self.parts and not "".join(self.parts[-2:]).endswith("\n\n"):
+            self.parts.append("\n\n")
+
+    def text(self) -> str:
+        lines = "".join(self.parts).split("\n")
+        text = "\n".join(line.rstrip() for line in lines)
+        while "\n\n\n" in text:
+            text = text.replace("\n\n\n", "\n\n")
+        return text.strip()
+
+
+def to_plain(html_text: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(html_text)
+    parser.close()
+    return parser.text()
+
+
+def message_content(
+    markdown_text: str,
+    *,
+    msgtype: str = "m.notice",
+    mentions: list[str] | None = None,
+) -> dict[str, Any]:
+    """Content for `m.room.message`: always a plain body, HTML when it adds something."""
+    html_text = to_html(markdown_text)
+    content: dict[str, Any] = {
+        "msgtype": msgtype,
+        "body": to_plain(html_text),
+        "format": "org.matrix.custom.html",
+        "formatted_body": html_text,
+        "m.mentions": {"user_ids": sorted(set(mentions))} if mentions else {},
+    }
+    return content

@@ -1,0 +1,200 @@
+"""The only reader of the homeserver: sync, filter at the door, dispatch, then save the token.
+
+The sync token is saved after a batch was handled, so a crash mid-batch replays the batch
+instead of losing it; commands are additionally marked handled by event id, and replies carry
+transaction ids derived from the command, so a replay never answers twice. The first start
+syncs with an empty timeline: the bot acts on nothing that happened before it existed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from nio import (
+    InviteMemberEvent,
+    RoomMessageText,
+    SyncError,
+    SyncResponse,
+)
+
+from .commands import CommandRouter
+from .features import EventHandler, Feature
+from .services import Services
+
+log = logging.getLogger(__name__)
+
+FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 0}}}
+SYNC_FILTER = {"room": {"timeline": {"limit": 100}}}
+LONG_POLL_MS = 30_000
+MAX_BACKOFF = 30.0
+
+
+async def guarded(what: str, call: Callable[[], Awaitable[Any]]) -> None:
+    """One failing handler is logged and contained; it never ends the loop."""
+    try:
+        await call()
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("%s failed", what)
+
+
+def is_edit(event: RoomMessageText) -> bool:
+    relates = event.source.get("content", {}).get("m.relates_to") or {}
+    return relates.get("rel_type") == "m.replace"
+
+
+class Dispatcher:
+    def __init__(
+        self, services: Services, router: CommandRouter, features: Sequence[Feature]
+    ) -> None:
+        self.services = services
+        self.router = router
+        self.features = features
+        self._subscriptions: list[tuple[type, EventHandler]] = [
+            (event_type, handler)
+            for feature in features
+            for event_type, handler in feature.subscriptions().items()
+        ]
+
+    @property
+    def own_user(self) -> str:
+        return self.services.client.user_id
+
+    async def dispatch(self, response: SyncResponse) -> None:
+        for room_id, invited in response.rooms.invite.items():
+            await guarded(f"invite to {room_id}", lambda r=room_id, i=invited: self._on_invite(r, i))
+        for room_id, joined in response.rooms.join.items():
+            for event in joined.timeline.events:
+                await guarded(
+                    f"event {getattr(event, 'event_id', '?')} in {room_id}",
+                    lambda r=room_id, e=event: self._on_event(r, e),
+                )
+            if joined.timeline.limited:
+                await self.gap(room_id)
+
+    async def gap(self, room_id: str) -> None:
+        for feature in self.features:
+            await guarded(f"{feature.name} gap in {room_id}", lambda f=feature: f.on_gap(room_id))
+
+    async def _on_event(self, room_id: str, event: Any) -> None:
+        if getattr(event, "sender", None) == self.own_user:
+            return
+        if isinstance(event, RoomMessageText):
+            if not is_edit(event) and self.router.is_command(event.body):
+                await self._on_command(room_id, event)
+            return
+        for event_type, handler in self._subscriptions:
+            if isinstance(event, event_type):
+                await guarded(f"{event_type.__name__} handler", lambda h=handler: h(room_id, event))
+
+    async def _on_command(self, room_id: str, event: RoomMessageText) -> None:
+        store = self.services.store
+        if await store.was_handled(event.event_id):
+            return
+        log.info("command from %s in %s: %s", event.sender, room_id, event.body[:60])
+        await self.router.handle(room_id, event.sender, event.event_id, event.body)
+        await store.mark_handled(event.event_id)
+
+    async def _on_invite(self, room_id: str, invited: Any) -> None:
+        inviter = next(
+            (
+                e.sender
+                for e in invited.invite_state
+                if isinstance(e, InviteMemberEvent)
+                and e.state_key == self.own_user
+                and e.membership == "invite"
+            ),
+            None,
+        )
+        chat = self.services.chat
+        if inviter and self.services.permissions.may_invite_bot(inviter):
+            log.info("joining %s on invitation by %s", room_id, inviter)
+            await chat.join(room_id)
+        else:
+            log.info("declining invitation to %s by %s", room_id, inviter)
+            await chat.leave(room_id)
+
+
+class SyncLoop:
+    def __init__(
+        self,
+        services: Services,
+        dispatcher: Dispatcher,
+        on_first_sync: Callable[[], Awaitable[None]],
+    ) -> None:
+        self.services = services
+        self.dispatcher = dispatcher
+        self.on_first_sync = on_first_sync
+        self.first_sync_done = asyncio.Event()
+        self.last_sync_monotonic: float | None = None
+        self.last_sync_wall: float | None = None
+
+    async def sync_once(self, token: str | None, first_of_run: bool) -> SyncResponse | None:
+        client = self.services.client
+        if token is None:
+            response = await client.sync(timeout=0, sync_filter=FIRST_SYNC_FILTER, full_state=True)
+        else:
+            response = await client.sync(
+                timeout=0 if first_of_run else LONG_POLL_MS,
+                sync_filter=SYNC_FILTER,
+                since=token,
+                full_state=first_of_run,
+            )
+        if isinstance(response, SyncError):
+            log.warning("sync failed: %s %s", response.status_code, response.message)
+            return None
+        return response
+
+    async def run(self) -> None:
+        """Sync until cancelled, backing off on errors."""
+        store = self.services.store
+        token = await store.sync_token()
+        first_of_run = True
+        backoff = 1.0
+        while True:
+            try:
+                response = await self.sync_once(token, first_of_run)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("sync request failed: %s", exc.__class__.__name__)
+                response = None
+            if response is None:
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
+            backoff = 1.0
+            await self._after_sync(response)
+            if first_of_run:
+                # Rooms and state are known now: features may start before events arrive.
+                await self.on_first_sync()
+            await self.dispatcher.dispatch(response)
+            await store.save_sync_token(response.next_batch)
+            if first_of_run and token is not None:
+                # Whatever happened while the bot was down: let features reconcile.
+                for room_id in self.services.client.rooms:
+                    await self.dispatcher.gap(room_id)
+            token = response.next_batch
+            first_of_run = False
+            self.last_sync_monotonic = time.monotonic()
+            self.last_sync_wall = time.time()
+            await store.set_value("last_sync", str(int(self.last_sync_wall)))
+            self.first_sync_done.set()
+
+    async def _after_sync(self, response: SyncResponse) -> None:
+        """Key upload, query and claim that nio's sync_forever would do (encryption only)."""
+        client = self.services.client
+        if not client.olm:
+            return
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+        await client.send_to_device_messages()

@@ -1,0 +1,53 @@
+"""Who may do what: organizers and moderators from config, members from the community space."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from nio import AsyncClient
+
+from .config import Config
+
+
+class Access(IntEnum):
+    """Ordered: each level may use everything the levels below it may use."""
+
+    EVERYONE = 0
+    MEMBER = 1
+    MODERATOR = 2
+    ORGANIZER = 3
+
+
+class Permissions:
+    """Answers from config and from the room state the sync already delivered: no requests."""
+
+    def __init__(self, config: Config, client: AsyncClient) -> None:
+        self._config = config
+        self._client = client
+        self.space_room_id: str | None = None
+
+    def access_of(self, user_id: str) -> Access:
+        if user_id in self._config.admins:
+            return Access.ORGANIZER
+        if user_id in self._config.moderators:
+            return Access.MODERATOR
+        if self.is_member(user_id):
+            return Access.MEMBER
+        return Access.EVERYONE
+
+    def is_member(self, user_id: str) -> bool:
+        """Joined to the space; without a space yet, anyone on the community's servers."""
+        if self.space_room_id is None:
+            return self.is_trusted_server(user_id)
+        room = self._client.rooms.get(self.space_room_id)
+        return bool(room and user_id in room.users and user_id not in room.invited_users)
+
+    def is_trusted_server(self, user_id: str) -> bool:
+        server = user_id.split(":", 1)[-1]
+        return server == self._config.server_name or server in self._config.allowed_servers
+
+    def may_invite_bot(self, user_id: str) -> bool:
+        """The bot joins rooms when an organizer or a user of an allowed server invites it."""
+        if user_id in self._config.admins or user_id in self._config.moderators:
+            return True
+        return user_id.split(":", 1)[-1] in self._config.allowed_servers

@@ -1,0 +1,27 @@
+"""What every feature gets from the app: the shared services, built once at start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from nio import AsyncClient
+
+from .chat import Chat
+from .clock import Clock
+from .config import Config
+from .i18n import I18n
+from .permissions import Permissions
+from .store import Store
+
+
+@dataclass
+class Services:
+    config: Config
+    store: Store
+    chat: Chat
+    client: AsyncClient  # read-only use: room state the sync delivered
+    clock: Clock
+    i18n: I18n
+    scheduler: AsyncIOScheduler
+    permissions: Permissions

@@ -1,0 +1,178 @@
+"""The one owner of the SQLite connection: WAL, ordered migrations, serialized writes.
+
+Each component (the core and every feature) owns an ordered list of migrations and its own
+schema version, so features can grow their tables independently. A database written by a newer
+matrixcowork is refused rather than misread. Feature modules put their SQL behind small verbs
+that use `fetch_one`, `fetch_all` and `transaction` from here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(Exception):
+    """The database cannot be used (too new, unreadable)."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    description: str
+    sql: str
+
+
+CORE_MIGRATIONS: Sequence[Migration] = (
+    Migration(
+        "key-value state (sync token) and handled command events",
+        """
+        CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE handled_events (
+            event_id TEXT PRIMARY KEY,
+            handled_at INTEGER NOT NULL DEFAULT (unixepoch())
+        );
+        """,
+    ),
+)
+
+
+class Store:
+    """An open database. Reads run freely; writes go through `transaction()` one at a time."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not path.exists():
+                path.touch(mode=0o600)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        db.row_factory = aiosqlite.Row
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+            "foreign_keys = ON",
+            "busy_timeout = 5000",
+        ):
+            await db.execute(f"PRAGMA {pragma}")
+        await db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_versions "
+            "(component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        )
+        store = cls(db)
+        await store.migrate("core", CORE_MIGRATIONS)
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def migrate(self, component: str, migrations: Sequence[Migration]) -> None:
+        """Apply `component`'s migrations that have not run yet, each in its own transaction."""
+        row = await self.fetch_one(
+            "SELECT version FROM schema_versions WHERE component = ?", (component,)
+        )
+        current = row["version"] if row else 0
+        if current > len(migrations):
+            raise StoreError(
+                f"the database has {component} schema version {current}, newer than this "
+                f"matrixcowork knows ({len(migrations)}); upgrade matrixcowork"
+            )
+        for version, step in enumerate(migrations[current:], start=current + 1):
+            log.info("migrating %s to version %d: %s", component, version, step.description)
+            async with self.transaction() as db:
+                for statement in _statements(step.sql):
+                    await db.execute(statement)
+                await db.execute(
+                    "INSERT INTO schema_versions (component, version) VALUES (?, ?) "
+                    "ON CONFLICT (component) DO UPDATE SET version = excluded.version",
+                    (component, version),
+                )
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One writer at a time, so awaits inside a transaction cannot interleave."""
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """A single write in its own transaction; returns the number of changed rows."""
+        async with self.transaction() as db:
+            cursor = await db.execute(sql, tuple(params))
+            return cursor.rowcount
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    # --- core verbs -------------------------------------------------------------------
+
+    async def get_value(self, key: str) -> str | None:
+        row = await self.fetch_one("SELECT value FROM kv WHERE key = ?", (key,))
+        return row["value"] if row else None
+
+    async def set_value(self, key: str, value: str) -> None:
+        await self.execute(
+            "INSERT INTO kv (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    async def sync_token(self) -> str | None:
+        return await self.get_value("sync_token")
+
+    async def save_sync_token(self, token: str) -> None:
+        await self.set_value("sync_token", token)
+
+    async def was_handled(self, event_id: str) -> bool:
+        row = await self.fetch_one("SELECT 1 FROM handled_events WHERE event_id = ?", (event_id,))
+        return row is not None
+
+    async def mark_handled(self, event_id: str) -> None:
+        await self.execute(
+            "INSERT OR IGNORE INTO handled_events (event_id) VALUES (?)", (event_id,)
+        )
+
+    async def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every table's rows, for tests that prove a refused command wrote nothing."""
+        tables = await self.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+        return {
+            t["name"]: [tuple(r) for r in await self.fetch_all(f'SELECT * FROM "{t["name"]}"')]
+            for t in tables
+        }
+
+
+def _statements(sql: str) -> list[str]:
+    return [s.strip() for s in sql.split(";") if s.strip()]
+
+
+def secure_dir(path: Path) -> None:
+    """The data dir holds tokens and keys: readable by the bot's user only."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)

@@ -1,0 +1,65 @@
+"""A real Synapse for the whole test session, fresh users and a running bot per test."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from matrixcowork.clock import FakeClock
+from matrixcowork.devserver import DevServer
+
+from .helpers import Bot, Member, berlin, bot_config, make_member
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
+    server = DevServer(tmp_path_factory.mktemp("synapse"), relaxed=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def members(synapse: DevServer) -> AsyncIterator[dict[str, Member]]:
+    """Anna the organizer, Ben and Cem members."""
+    created: dict[str, Member] = {}
+
+    for name in ("anna", "ben", "cem"):
+        created[name] = await make_member(synapse, name)
+    yield created
+    for member in created.values():
+        await member.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    from zoneinfo import ZoneInfo
+
+    return FakeClock(ZoneInfo("Europe/Berlin"), berlin(2026, 12, 1, 8, 59))
+
+
+@pytest.fixture
+async def make_bot(synapse: DevServer, members: dict[str, Member], clock: FakeClock,
+             tmp_path: Path):
+    """Build (not start) a bot whose organizer is Anna; pass config overrides."""
+    made: list[Bot] = []
+
+    def factory(**overrides) -> Bot:
+        config = bot_config(synapse, tmp_path / f"bot{len(made)}",
+                            admins=[members["anna"].user_id], **overrides)
+        bot = Bot(config, clock)
+        made.append(bot)
+        return bot
+
+    yield factory
+    for bot in made:
+        await bot.stop()
+
+
+@pytest.fixture
+async def bot(make_bot) -> Bot:
+    bot = make_bot()
+    await bot.start()
+    return bot

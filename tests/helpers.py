@@ -1,0 +1,194 @@
+"""Test-side Matrix clients: a member who types, reacts and reads what the bot answers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, SyncResponse
+
+from matrixcowork.app import App
+from matrixcowork.clock import FakeClock
+from matrixcowork.config import Config, parse_config
+from matrixcowork.devserver import DevServer
+
+_counter = itertools.count()
+DEFAULT_TIMEOUT = 30.0
+
+
+def unique(name: str) -> str:
+    return f"{name}{next(_counter)}{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class Seen:
+    room_id: str
+    event: Any
+
+    @property
+    def content(self) -> dict[str, Any]:
+        return self.event.source.get("content", {})
+
+    @property
+    def body(self) -> str:
+        return self.content.get("body", "")
+
+    @property
+    def html(self) -> str:
+        return self.content.get("formatted_body", "")
+
+    @property
+    def reply_to(self) -> str | None:
+        return (self.content.get("m.relates_to") or {}).get("m.in_reply_to", {}).get("event_id")
+
+
+@dataclass
+class Member:
+    """A person using a Matrix client against the test homeserver."""
+
+    client: AsyncClient
+    name: str
+    seen: list[Seen] = field(default_factory=list)
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _task: asyncio.Task[None] | None = None
+
+    @property
+    def user_id(self) -> str:
+        return self.client.user_id
+
+    async def start(self) -> None:
+        await self.client.sync(timeout=0, full_state=True)
+        self._task = asyncio.create_task(self._sync_forever())
+
+    async def _sync_forever(self) -> None:
+        while True:
+            response = await self.client.sync(timeout=1000)
+            if not isinstance(response, SyncResponse):
+                await asyncio.sleep(0.2)
+                continue
+            async with self._changed:
+                for room_id, joined in response.rooms.join.items():
+                    self.seen.extend(Seen(room_id, e) for e in joined.timeline.events)
+                self._changed.notify_all()
+
+    async def close(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        await self.client.close()
+
+    async def wait_for(self, predicate: Callable[[Seen], bool],
+                       timeout: float = DEFAULT_TIMEOUT) -> Seen:
+        async def find() -> Seen:
+            async with self._changed:
+                while True:
+                    for item in self.seen:
+                        if predicate(item):
+                            return item
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(find(), timeout)
+
+    async def reply(self, event_id: str, timeout: float = DEFAULT_TIMEOUT) -> Seen:
+        """The bot's answer to one of my messages."""
+        return await self.wait_for(lambda s: s.reply_to == event_id, timeout)
+
+    def replies(self, event_id: str) -> list[Seen]:
+        return [s for s in self.seen if s.reply_to == event_id]
+
+    async def say(self, room_id: str, body: str) -> str:
+        response = await self.client.room_send(
+            room_id, "m.room.message", {"msgtype": "m.text", "body": body}
+        )
+        return response.event_id
+
+    async def ask(self, room_id: str, body: str, timeout: float = DEFAULT_TIMEOUT) -> Seen:
+        """Type a command and wait for the bot's reply to it."""
+        return await self.reply(await self.say(room_id, body), timeout)
+
+    async def react(self, room_id: str, event_id: str, key: str) -> str:
+        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
+        response = await self.client.room_send(room_id, "m.reaction", content)
+        return response.event_id
+
+    async def redact(self, room_id: str, event_id: str) -> None:
+        await self.client.room_redact(room_id, event_id)
+
+    async def create_room(self, invite: list[str] = (), **kwargs: Any) -> str:
+        response = await self.client.room_create(invite=list(invite), **kwargs)
+        assert isinstance(response, RoomCreateResponse), response
+        return response.room_id
+
+    async def join(self, room_id: str) -> None:
+        await self.client.join(room_id)
+
+
+async def make_member(server: DevServer, name: str) -> Member:
+    account = server.register(unique(name), "secret-" + uuid.uuid4().hex)
+    client = AsyncClient(server.url, account.user_id,
+                         config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False))
+    client.restore_login(account.user_id, account.device_id, account.access_token)
+    member = Member(client, name)
+    await member.start()
+    return member
+
+
+def bot_config(server: DevServer, data_dir: Path, admins: list[str], **overrides: Any) -> Config:
+    name = unique("bot")
+    password = "bot-secret-" + uuid.uuid4().hex
+    server.register(name, password)
+    raw = {
+        "homeserver": server.url,
+        "user_id": server.user_id(name),
+        "password": password,
+        "data_dir": str(data_dir),
+        "language": "en",
+        "admins": admins,
+        **overrides,
+    }
+    return parse_config(raw, "test-config", environ={})
+
+
+class Bot:
+    """A bot run in the test's event loop; stop and start it again to test restarts."""
+
+    def __init__(self, config: Config, clock: FakeClock) -> None:
+        self.config = config
+        self.clock = clock
+        self.app: App | None = None
+
+    @property
+    def user_id(self) -> str:
+        return self.config.user_id
+
+    @property
+    def services(self):
+        assert self.app and self.app.services
+        return self.app.services
+
+    async def start(self) -> None:
+        self.app = App(self.config, clock=self.clock)
+        await self.app.start()
+
+    async def stop(self) -> None:
+        if self.app:
+            await self.app.stop()
+            self.app = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
+def berlin(*args: int) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return datetime(*args, tzinfo=ZoneInfo("Europe/Berlin"))
