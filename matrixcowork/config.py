@@ -111,7 +111,7 @@ class Config(Model):
     def _consistent(self) -> Config:
         if self.password is None and self.access_token is None:
             raise ValueError(
-                "password or access_token is required "
+                "password: a password or access_token is required "
                 f"(or set {ENV_PREFIX}PASSWORD / {ENV_PREFIX}ACCESS_TOKEN)"
             )
         seen: set[str] = set()
@@ -152,6 +152,8 @@ def _describe(error: dict[str, Any]) -> tuple[str, str]:
     if kind == "missing":
         return loc, "required key is missing"
     message = str(error["msg"]).removeprefix("Value error, ")
+    if not error["loc"] and ": " in message:  # whole-config checks name their key first
+        loc, message = message.split(": ", 1)
     return loc, message
 
 

@@ -162,9 +162,10 @@ class Store:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
             "ORDER BY name"
         )
+        names = [row["name"] for row in tables]
         return {
-            t["name"]: [tuple(r) for r in await self.fetch_all(f'SELECT * FROM "{t["name"]}"')]
-            for t in tables
+            name: [tuple(r) for r in await self.fetch_all(f'SELECT * FROM "{name}"')]
+            for name in names
         }
 
 
