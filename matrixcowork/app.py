@@ -17,6 +17,7 @@ from .features import Feature
 from .i18n import I18n
 from .loop import Dispatcher, SyncLoop
 from .permissions import Permissions
+from .rooms import RoomDirectory
 from .services import Services
 from .session import connect
 from .store import Store, secure_dir
@@ -57,15 +58,17 @@ class App:
             await store.close()
             raise
         scheduler = AsyncIOScheduler(timezone=self.config.tz)
+        chat = Chat(client)
         services = Services(
             config=self.config,
             store=store,
-            chat=Chat(client),
+            chat=chat,
             client=client,
             clock=self.clock,
             i18n=I18n(self.config.language, self.config.tz),
             scheduler=scheduler,
             permissions=Permissions(self.config, client),
+            rooms=RoomDirectory(self.config, chat),
         )
         self.services = services
         router = CommandRouter(services)

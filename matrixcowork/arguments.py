@@ -6,10 +6,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from .commands import ArgError
 from .config import USER_ID_RE
 from .i18n import _
-
-from .commands import ArgError
 
 if TYPE_CHECKING:
     from .commands import CommandContext

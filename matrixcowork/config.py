@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -104,7 +104,9 @@ class Config(Model):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone '{value}' (use a name like Europe/Berlin)") from None
+            raise ValueError(
+                f"unknown timezone '{value}' (use a name like Europe/Berlin)"
+            ) from None
         return value
 
     @model_validator(mode="after")
@@ -162,7 +164,8 @@ def parse_config(raw: Any, source: str, environ: dict[str, str] | None = None) -
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: (top level): expected a mapping of keys, got {type(raw).__name__}")
+        kind = type(raw).__name__
+        raise ConfigError(f"{source}: (top level): expected a mapping of keys, got {kind}")
     environ = os.environ if environ is None else environ
     merged = dict(raw)
     for key in ENV_KEYS:

@@ -67,7 +67,9 @@ class Dispatcher:
 
     async def dispatch(self, response: SyncResponse) -> None:
         for room_id, invited in response.rooms.invite.items():
-            await guarded(f"invite to {room_id}", lambda r=room_id, i=invited: self._on_invite(r, i))
+            await guarded(
+                f"invite to {room_id}", lambda r=room_id, i=invited: self._on_invite(r, i)
+            )
         for room_id, joined in response.rooms.join.items():
             for event in joined.timeline.events:
                 await guarded(

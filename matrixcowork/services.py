@@ -12,6 +12,7 @@ from .clock import Clock
 from .config import Config
 from .i18n import I18n
 from .permissions import Permissions
+from .rooms import RoomDirectory
 from .store import Store
 
 
@@ -25,3 +26,4 @@ class Services:
     i18n: I18n
     scheduler: AsyncIOScheduler
     permissions: Permissions
+    rooms: RoomDirectory

@@ -133,8 +133,8 @@ class Member:
 
 async def make_member(server: DevServer, name: str) -> Member:
     account = server.register(unique(name), "secret-" + uuid.uuid4().hex)
-    client = AsyncClient(server.url, account.user_id,
-                         config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False))
+    config = AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False)
+    client = AsyncClient(server.url, account.user_id, config=config)
     client.restore_login(account.user_id, account.device_id, account.access_token)
     member = Member(client, name)
     await member.start()

@@ -1,0 +1,43 @@
+"""Room keys from config to room ids: features name rooms by key, never by id."""
+
+from __future__ import annotations
+
+from .chat import Chat
+from .config import Config
+
+
+class RoomDirectory:
+    """Resolves `#alias:server` for a configured room key, once, and remembers it.
+
+    The space feature creates the rooms under these aliases (and calls `remember`); features
+    ask `room_id(key)` and get None while a room does not exist yet.
+    """
+
+    def __init__(self, config: Config, chat: Chat) -> None:
+        self._config = config
+        self._chat = chat
+        self._ids: dict[str, str] = {}
+
+    def alias(self, key: str) -> str:
+        return f"#{self._config.room(key).alias}:{self._config.server_name}"
+
+    def space_alias(self) -> str | None:
+        space = self._config.space
+        return f"#{space.alias}:{self._config.server_name}" if space else None
+
+    def remember(self, key: str, room_id: str) -> None:
+        self._ids[key] = room_id
+
+    def forget(self, key: str) -> None:
+        self._ids.pop(key, None)
+
+    async def room_id(self, key: str) -> str | None:
+        if key not in self._ids:
+            room_id = await self._chat.resolve_alias(self.alias(key))
+            if room_id is None:
+                return None
+            self._ids[key] = room_id
+        return self._ids[key]
+
+    def key_of(self, room_id: str) -> str | None:
+        return next((k for k, v in self._ids.items() if v == room_id), None)
