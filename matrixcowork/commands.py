@@ -212,9 +212,9 @@ class CommandRouter:
         return ctx.t("This is for members of the community. Ask an organizer to invite you.")
 
     async def _help(self, ctx: CommandContext) -> None:
-        lines = [ctx.t("**What you can do here:**")]
-        for cmd in self.commands:
-            if cmd.access <= ctx.access:
-                usage = cmd.usage(self.prefix)
-                lines.append(f"- `{usage}` – {ctx.t(cmd.help)}")
-        await ctx.reply("\n".join(lines))
+        items = [
+            f"- `{cmd.usage(self.prefix)}` – {ctx.t(cmd.help)}"
+            for cmd in self.commands
+            if cmd.access <= ctx.access
+        ]
+        await ctx.reply(ctx.t("**What you can do here:**") + "\n\n" + "\n".join(items))

@@ -82,6 +82,15 @@ class SpaceConfig(Model):
     avatar: str | None = None
 
 
+class WebConfig(Model):
+    """The bot's web server: `/healthz` for monitoring, later the public events page."""
+
+    enabled: bool = False
+    host: str = Field(default="127.0.0.1", min_length=1)
+    port: int = Field(default=8080, ge=1, le=65535)
+    public_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+
+
 class Config(Model):
     homeserver: str = Field(pattern=r"^https?://\S+$")
     user_id: UserId
@@ -93,10 +102,11 @@ class Config(Model):
     command_prefix: str = Field(default="!", min_length=1, max_length=3, pattern=r"^\S+$")
     admins: list[UserId] = Field(min_length=1)
     moderators: list[UserId] = []
-    allowed_servers: list[str] = []
+    allowed_servers: list[str] | None = None  # None: the bot's own server
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     space: SpaceConfig | None = None
     rooms: list[RoomConfig] = []
+    web: WebConfig = WebConfig()
 
     @field_validator("timezone")
     @classmethod
@@ -135,6 +145,10 @@ class Config(Model):
     @property
     def server_name(self) -> str:
         return self.user_id.split(":", 1)[1]
+
+    @property
+    def trusted_servers(self) -> list[str]:
+        return [self.server_name] if self.allowed_servers is None else self.allowed_servers
 
     def room(self, key: str) -> RoomConfig:
         return next(r for r in self.rooms if r.key == key)

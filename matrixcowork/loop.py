@@ -16,6 +16,7 @@ from typing import Any
 
 from nio import (
     InviteMemberEvent,
+    RoomMemberEvent,
     RoomMessageText,
     SyncError,
     SyncResponse,
@@ -71,13 +72,26 @@ class Dispatcher:
                 f"invite to {room_id}", lambda r=room_id, i=invited: self._on_invite(r, i)
             )
         for room_id, joined in response.rooms.join.items():
-            for event in joined.timeline.events:
+            for event in self._since_own_join(joined.timeline.events):
                 await guarded(
                     f"event {getattr(event, 'event_id', '?')} in {room_id}",
                     lambda r=room_id, e=event: self._on_event(r, e),
                 )
             if joined.timeline.limited:
                 await self.gap(room_id)
+
+    def _since_own_join(self, events: list[Any]) -> list[Any]:
+        """A room the bot just joined comes with history; only what follows the join counts."""
+        for index in range(len(events) - 1, -1, -1):
+            event = events[index]
+            if (
+                isinstance(event, RoomMemberEvent)
+                and event.state_key == self.own_user
+                and event.membership == "join"
+                and event.prev_membership != "join"
+            ):
+                return events[index + 1:]
+        return events
 
     async def gap(self, room_id: str) -> None:
         for feature in self.features:

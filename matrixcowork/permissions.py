@@ -43,11 +43,10 @@ class Permissions:
         return bool(room and user_id in room.users and user_id not in room.invited_users)
 
     def is_trusted_server(self, user_id: str) -> bool:
-        server = user_id.split(":", 1)[-1]
-        return server == self._config.server_name or server in self._config.allowed_servers
+        return user_id.split(":", 1)[-1] in self._config.trusted_servers
 
     def may_invite_bot(self, user_id: str) -> bool:
-        """The bot joins rooms when an organizer or a user of an allowed server invites it."""
+        """The bot joins rooms when an organizer, a moderator or a trusted server's user asks."""
         if user_id in self._config.admins or user_id in self._config.moderators:
             return True
-        return user_id.split(":", 1)[-1] in self._config.allowed_servers
+        return self.is_trusted_server(user_id)

@@ -43,13 +43,14 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def make_bot(synapse: DevServer, members: dict[str, Member], clock: FakeClock,
              tmp_path: Path):
-    """Build (not start) a bot whose organizer is Anna; pass config overrides."""
+    """Build (not start) a bot whose organizer is Anna; pass config overrides, and extra
+    feature classes for tests of the command layer itself."""
     made: list[Bot] = []
 
-    def factory(**overrides) -> Bot:
+    def factory(extra_features: list = (), **overrides) -> Bot:
         config = bot_config(synapse, tmp_path / f"bot{len(made)}",
                             admins=[members["anna"].user_id], **overrides)
-        bot = Bot(config, clock)
+        bot = Bot(config, clock, extra_features)
         made.append(bot)
         return bot
 

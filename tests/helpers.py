@@ -14,7 +14,7 @@ from typing import Any
 
 from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, SyncResponse
 
-from matrixcowork.app import App
+from matrixcowork.app import App, feature_classes
 from matrixcowork.clock import FakeClock
 from matrixcowork.config import Config, parse_config
 from matrixcowork.devserver import DevServer
@@ -160,9 +160,10 @@ def bot_config(server: DevServer, data_dir: Path, admins: list[str], **overrides
 class Bot:
     """A bot run in the test's event loop; stop and start it again to test restarts."""
 
-    def __init__(self, config: Config, clock: FakeClock) -> None:
+    def __init__(self, config: Config, clock: FakeClock, extra_features: list = ()) -> None:
         self.config = config
         self.clock = clock
+        self.extra_features = list(extra_features)
         self.app: App | None = None
 
     @property
@@ -175,7 +176,8 @@ class Bot:
         return self.app.services
 
     async def start(self) -> None:
-        self.app = App(self.config, clock=self.clock)
+        features = feature_classes() + self.extra_features
+        self.app = App(self.config, clock=self.clock, features=features)
         await self.app.start()
 
     async def stop(self) -> None:
