@@ -52,7 +52,10 @@ class _TextExtractor(HTMLParser):
             self._block_break()
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        # Markdown's newlines in the HTML are layout: <br> and block tags carry the breaks.
+        data = data.replace("\n", "")
+        if data:
+            self.parts.append(data)
 
     def _block_break(self) -> None:
         if self.parts and not "".join(self.parts[-2:]).endswith("\n\n"):
