@@ -14,22 +14,24 @@ from .clock import Clock
 from .commands import CommandRouter
 from .config import Config
 from .features import Feature
+from .features.status import StatusFeature
+from .health import DB_FILE, age_since
 from .i18n import I18n
+from .logs import redact_also
 from .loop import Dispatcher, SyncLoop
 from .permissions import Permissions
 from .rooms import RoomDirectory
 from .services import Services
 from .session import connect
 from .store import Store, secure_dir
+from .web import WebServer
 
 log = logging.getLogger(__name__)
-
-DB_FILE = "matrixcowork.db"
 
 
 def feature_classes() -> list[type[Feature]]:
     """Every feature the bot knows, in start order."""
-    return []
+    return [StatusFeature]
 
 
 class App:
@@ -47,6 +49,7 @@ class App:
         self.sync_loop: SyncLoop | None = None
         self.started_at = time.time()
         self._task: asyncio.Task[None] | None = None
+        self.web: WebServer | None = None
 
     async def start(self, first_sync_timeout: float = 60) -> None:
         """Connect, sync once and start the features; returns when the bot is live."""
@@ -57,6 +60,7 @@ class App:
         except BaseException:
             await store.close()
             raise
+        redact_also(client.access_token)
         scheduler = AsyncIOScheduler(timezone=self.config.tz)
         chat = Chat(client)
         services = Services(
@@ -80,6 +84,7 @@ class App:
                 self.features.append(feature)
         dispatcher = Dispatcher(services, router, self.features)
         self.sync_loop = SyncLoop(services, dispatcher, self._start_features)
+        await self._start_web()
         self._task = asyncio.create_task(self.sync_loop.run(), name="sync-loop")
         waiter = asyncio.create_task(self.sync_loop.first_sync_done.wait())
         done, _ = await asyncio.wait(
@@ -89,6 +94,24 @@ class App:
             waiter.cancel()
             await self.stop()
             raise TimeoutError("the first sync did not complete")
+
+    async def _start_web(self) -> None:
+        """The web server (if enabled) runs from before the first sync: `/healthz` says 503
+        until the bot is live."""
+        if not self.config.web.enabled:
+            return
+        loop = self.sync_loop
+        assert loop is not None
+        routes = [route for feature in self.features for route in feature.web_routes()]
+        self.web = WebServer(
+            self.config.web, lambda: age_since(loop.last_sync_monotonic, time.monotonic()), routes
+        )
+        try:
+            await self.web.start()
+        except BaseException:
+            self.web = None
+            await self.stop()
+            raise
 
     async def _start_features(self) -> None:
         assert self.services is not None
@@ -109,6 +132,9 @@ class App:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
             self._task = None
+        if self.web:
+            await self.web.stop()
+            self.web = None
         services = self.services
         if services is None:
             return

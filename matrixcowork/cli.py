@@ -1,4 +1,4 @@
-"""Command line: `matrixcowork run | check-config | demo`."""
+"""Command line: `matrixcowork run | check-config | health | demo`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from typing import Any
 
 from . import __version__
 from .config import Config, ConfigError, load_config
+from .health import DEFAULT_MAX_AGE, check
 from .session import LoginFailed
 from .store import StoreError
+from .web import WebServerError
 
 log = logging.getLogger("matrixcowork")
 DEFAULT_CONFIG = "config.yaml"
@@ -64,6 +66,16 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    """For container health checks and monitoring: exit 0 or 1 (Docker reserves 2)."""
+    try:
+        ok, line = check(load_config(args.config), args.max_age)
+    except ConfigError as err:
+        ok, line = False, f"unhealthy: config error: {err}"
+    print(line)
+    return 0 if ok else 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -85,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("config", nargs="?", default=DEFAULT_CONFIG)
     check.set_defaults(func=cmd_check_config)
 
+    health = sub.add_parser(
+        "health", help="exit 0 if the bot synced recently (reads the database only)"
+    )
+    health.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
+    health.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE, metavar="SECONDS",
+                        help="how old the last sync may be (default: %(default).0f)")
+    health.set_defaults(func=cmd_health)
+
     demo = sub.add_parser("demo", help="start a local homeserver with a demo community")
     demo.add_argument("--dir", default="demo-data", help="folder for the demo (reused)")
     demo.add_argument("--port", type=int, default=8008, help="homeserver port on 127.0.0.1")
@@ -99,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"matrixcowork: config error: {err}", file=sys.stderr)
         return EXIT_CONFIG
-    except (LoginFailed, StoreError) as err:
+    except (LoginFailed, StoreError, WebServerError) as err:
         print(f"matrixcowork: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar
 
+from aiohttp import web
+
 from ..commands import Command, declared_commands
 from ..config import Config
 from ..services import Services
@@ -34,6 +36,10 @@ class Feature:
     def subscriptions(self) -> dict[type, EventHandler]:
         """Event classes this feature wants to see, after the dispatcher's filters."""
         return {}
+
+    def web_routes(self) -> list[web.AbstractRouteDef]:
+        """Pages this feature serves on the bot's web server (only when `web.enabled`)."""
+        return []
 
     async def start(self) -> None:
         """Called once the first sync is through: rooms and state are known."""

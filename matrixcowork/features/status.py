@@ -1,0 +1,69 @@
+"""`!status` for organizers: is the bot well, and what will it do next?
+
+Durations are real (wall-clock) seconds, not the community clock: they describe the process,
+not the community's calendar. The last sync comes from the database, like `matrixcowork health`.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+
+from babel.dates import format_timedelta
+
+from .. import __version__
+from ..commands import CommandContext, command
+from ..health import stored_sync_age
+from ..i18n import _
+from ..permissions import Access
+from ..services import Services
+from . import Feature
+
+MAX_JOBS_SHOWN = 5
+
+
+class StatusFeature(Feature):
+    name = "status"
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        self.started = time.monotonic()
+
+    @command("status", help=_("How the bot is doing: version, uptime, last sync, next steps"),
+             access=Access.ORGANIZER)
+    async def status(self, ctx: CommandContext) -> None:
+        uptime = time.monotonic() - self.started
+        sync_age = await stored_sync_age(self.services.store)
+        last_sync = self._ago(sync_age) if sync_age is not None else ctx.t("never")
+        lines = [
+            ctx.t("**matrixcowork {version}**", version=__version__),
+            "- " + ctx.t("Uptime: {duration}", duration=self._duration(uptime)),
+            "- " + ctx.t("Last sync: {ago}", ago=last_sync),
+            "- " + ctx.t("Rooms I am in: {count}", count=len(self.services.client.rooms)),
+            *self._next_jobs(ctx),
+        ]
+        await ctx.reply("\n".join(lines))
+
+    def _next_jobs(self, ctx: CommandContext) -> list[str]:
+        upcoming = sorted(
+            (job.next_run_time, job.id)
+            for job in self.services.scheduler.get_jobs()
+            if getattr(job, "next_run_time", None) is not None
+        )
+        if not upcoming:
+            return ["- " + ctx.t("No scheduled steps.")]
+        lines = ["- " + ctx.t("Next scheduled steps:")]
+        for when, job_id in upcoming[:MAX_JOBS_SHOWN]:
+            lines.append("  - " + ctx.t("{when}: {job}", when=self._when(when), job=job_id))
+        return lines
+
+    def _when(self, when: datetime) -> str:
+        return self.services.i18n.datetime(when)
+
+    def _duration(self, seconds: float) -> str:
+        return format_timedelta(timedelta(seconds=seconds), locale=self.services.i18n.locale)
+
+    def _ago(self, seconds: float) -> str:
+        return format_timedelta(
+            -timedelta(seconds=seconds), add_direction=True, locale=self.services.i18n.locale
+        )

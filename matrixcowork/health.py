@@ -1,0 +1,86 @@
+"""Is the bot alive? One answer for `matrixcowork health`, `/healthz` and `!status`.
+
+"Alive" means: the sync loop finished a sync recently. The loop long-polls for at most 30 s,
+so a healthy bot syncs at least twice a minute; `DEFAULT_MAX_AGE` leaves room for a slow
+homeserver. The loop stores the time of its last sync in the database (kv `last_sync`, unix
+seconds), so a separate process (the container's health check) can answer without the
+homeserver and without talking to the running bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .store import Store, StoreError
+
+DEFAULT_MAX_AGE = 120.0
+LAST_SYNC_KEY = "last_sync"  # written by loop.SyncLoop after every sync
+DB_FILE = "matrixcowork.db"
+
+
+def age_since(mark: float | None, now: float) -> float | None:
+    """Seconds from `mark` to `now`; None when there is no mark."""
+    return None if mark is None else max(0.0, now - mark)
+
+
+def parse_stamp(value: str | None) -> float | None:
+    """The stored unix seconds, or None if missing or unreadable."""
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Health:
+    """The verdict on one sync age."""
+
+    age: float | None
+    max_age: float = DEFAULT_MAX_AGE
+
+    @property
+    def ok(self) -> bool:
+        return self.age is not None and self.age <= self.max_age
+
+    def as_json(self) -> dict[str, object]:
+        age = None if self.age is None else round(self.age, 1)
+        return {"status": "ok" if self.ok else "stale", "last_sync_age_seconds": age}
+
+    def line(self) -> str:
+        """One line for the operator (and for `docker inspect`'s health log)."""
+        if self.age is None:
+            return "unhealthy: no sync recorded yet"
+        verdict = "ok" if self.ok else "unhealthy"
+        return f"{verdict}: last sync {self.age:.0f} s ago (limit {self.max_age:.0f} s)"
+
+
+async def stored_sync_age(store: Store, now: float | None = None) -> float | None:
+    """Age of the last sync the loop recorded, in real seconds."""
+    stamp = parse_stamp(await store.get_value(LAST_SYNC_KEY))
+    return age_since(stamp, time.time() if now is None else now)
+
+
+async def _read_age(db: Path) -> float | None:
+    store = await Store.open(db)
+    try:
+        return await stored_sync_age(store)
+    finally:
+        await store.close()
+
+
+def check(config: Config, max_age: float = DEFAULT_MAX_AGE) -> tuple[bool, str]:
+    """For `matrixcowork health`: reads the database only, never the homeserver."""
+    db = config.data_dir / DB_FILE
+    if not db.is_file():
+        return False, f"unhealthy: no database at {db} (has the bot run with this data_dir?)"
+    try:
+        age = asyncio.run(_read_age(db))
+    except (StoreError, sqlite3.Error, OSError) as err:
+        return False, f"unhealthy: cannot read {db} ({err})"
+    health = Health(age, max_age)
+    return health.ok, health.line()
