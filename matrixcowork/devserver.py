@@ -76,7 +76,8 @@ class DevServer:
     def prepare(self) -> None:
         """Generate the config once; later calls only update port and limits."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        if not self.config_path.exists():
+        generated = not self.config_path.exists()
+        if generated:
             subprocess.run(
                 [sys.executable, "-m", "synapse.app.homeserver", "--server-name", SERVER_NAME,
                  "--config-path", str(self.config_path), "--generate-config",
@@ -85,7 +86,9 @@ class DevServer:
             )
         config = yaml.safe_load(self.config_path.read_text())
         if self.port is None:
-            self.port = int(config.get("listeners", [{}])[0].get("port") or 0) or free_port()
+            # A freshly generated config always says 8008: only reuse a port we chose before.
+            kept = None if generated else config.get("listeners", [{}])[0].get("port")
+            self.port = int(kept or 0) or free_port()
         config["listeners"] = [{
             "port": self.port, "type": "http", "tls": False, "x_forwarded": False,
             "bind_addresses": ["127.0.0.1"],
