@@ -10,17 +10,19 @@ homeserver and without talking to the running bot.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
+from .config import ENV_PREFIX, Config, ConfigError, load_config
 from .store import Store, StoreError
 
 DEFAULT_MAX_AGE = 120.0
 LAST_SYNC_KEY = "last_sync"  # written by loop.SyncLoop after every sync
 DB_FILE = "matrixcowork.db"
+NO_SECRET = "not-needed-to-check-health"
 
 
 def age_since(mark: float | None, now: float) -> float | None:
@@ -73,9 +75,21 @@ async def _read_age(db: Path) -> float | None:
         await store.close()
 
 
-def check(config: Config, max_age: float = DEFAULT_MAX_AGE) -> tuple[bool, str]:
+def config_for_health(path: str | Path) -> Config:
+    """The config, without requiring the bot's secrets: `health` never logs in, it only needs
+    `data_dir`, so monitoring can run it without access to the password."""
+    environ = dict(os.environ)
+    if not environ.get(ENV_PREFIX + "PASSWORD"):
+        environ.setdefault(ENV_PREFIX + "ACCESS_TOKEN", NO_SECRET)
+    return load_config(path, environ)
+
+
+def check(config_path: str | Path, max_age: float = DEFAULT_MAX_AGE) -> tuple[bool, str]:
     """For `matrixcowork health`: reads the database only, never the homeserver."""
-    db = config.data_dir / DB_FILE
+    try:
+        db = config_for_health(config_path).data_dir / DB_FILE
+    except ConfigError as err:
+        return False, f"unhealthy: config error: {err}"
     if not db.is_file():
         return False, f"unhealthy: no database at {db} (has the bot run with this data_dir?)"
     try:

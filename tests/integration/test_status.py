@@ -97,11 +97,10 @@ async def test_healthz_answers_200_while_the_bot_syncs(make_bot) -> None:
 
 
 def write_config(config: Config, path: Path) -> Path:
-    """The config a `matrixcowork` process would read for this bot."""
+    """The config a monitoring job would read for this bot: no password in it."""
     raw = {
         "homeserver": config.homeserver,
         "user_id": config.user_id,
-        "password": config.password.get_secret_value() if config.password else None,
         "data_dir": str(config.data_dir),
         "admins": list(config.admins),
     }
