@@ -14,6 +14,7 @@ from .clock import Clock
 from .commands import CommandRouter
 from .config import Config
 from .features import Feature
+from .features.checkin import CheckinFeature
 from .features.status import StatusFeature
 from .health import DB_FILE, age_since
 from .i18n import I18n
@@ -24,6 +25,7 @@ from .rooms import RoomDirectory
 from .services import Services
 from .session import connect
 from .store import Store, secure_dir
+from .tracked import TrackedPosts
 from .web import WebServer
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 
 def feature_classes() -> list[type[Feature]]:
     """Every feature the bot knows, in start order."""
-    return [StatusFeature]
+    return [StatusFeature, CheckinFeature]
 
 
 class App:
@@ -63,6 +65,8 @@ class App:
         redact_also(client.access_token)
         scheduler = AsyncIOScheduler(timezone=self.config.tz)
         chat = Chat(client)
+        tracked = TrackedPosts(store, chat, self.clock)
+        await store.migrate(tracked.name, tracked.migrations)
         services = Services(
             config=self.config,
             store=store,
@@ -73,6 +77,7 @@ class App:
             scheduler=scheduler,
             permissions=Permissions(self.config, client),
             rooms=RoomDirectory(self.config, chat),
+            tracked=tracked,
         )
         self.services = services
         router = CommandRouter(services)
@@ -82,7 +87,7 @@ class App:
                 await store.migrate(feature.name, feature.migrations)
                 router.register_all(feature.commands())
                 self.features.append(feature)
-        dispatcher = Dispatcher(services, router, self.features)
+        dispatcher = Dispatcher(services, router, [tracked, *self.features])
         self.sync_loop = SyncLoop(services, dispatcher, self._start_features)
         await self._start_web()
         self._task = asyncio.create_task(self.sync_loop.run(), name="sync-loop")

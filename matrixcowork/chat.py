@@ -19,11 +19,13 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     ErrorResponse,
+    ReactionEvent,
     RoomCreateResponse,
     RoomGetStateEventResponse,
     RoomResolveAliasResponse,
     RoomSendResponse,
 )
+from nio.api import RelationshipType
 
 from .formatting import message_content
 
@@ -135,6 +137,19 @@ class Chat:
         await self._call(
             f"redact {event_id}", lambda: self.client.room_redact(room_id, event_id, reason)
         )
+
+    async def reactions_to(self, room_id: str, event_id: str) -> list[ReactionEvent]:
+        """Every reaction the homeserver holds for an event (redacted ones are left out)."""
+        relations = self.client.room_get_event_relations(
+            room_id, event_id, RelationshipType.annotation, "m.reaction"
+        )
+        try:
+            return [event async for event in relations if isinstance(event, ReactionEvent)]
+        except AttributeError:
+            # nio's iterator reads `next_batch` from an error response: a refused page.
+            raise ChatError(
+                f"relations of {event_id}", ErrorResponse("relations request failed")
+            ) from None
 
     # --- state and rooms ------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Coroutine
+from datetime import date
 from typing import Any
 
 from . import __version__
@@ -73,6 +74,17 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_export_attendance(args: argparse.Namespace) -> int:
+    from .features.checkin.export import export_attendance
+
+    if args.end < args.start:
+        print("matrixcowork: --to must not be before --from", file=sys.stderr)
+        return EXIT_CONFIG
+    config = load_config(args.config)
+    asyncio.run(export_attendance(config, args.start, args.end, args.format, sys.stdout))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -101,6 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
     health.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE, metavar="SECONDS",
                         help="how old the last sync may be (default: %(default).0f)")
     health.set_defaults(func=cmd_health)
+
+    export = sub.add_parser("export", help="export data (reads the database only)")
+    export_what = export.add_subparsers(dest="what", required=True)
+    attendance = export_what.add_parser("attendance", help="check-ins per member and day")
+    attendance.add_argument("--from", dest="start", type=date.fromisoformat, required=True,
+                            metavar="YYYY-MM-DD")
+    attendance.add_argument("--to", dest="end", type=date.fromisoformat, required=True,
+                            metavar="YYYY-MM-DD")
+    attendance.add_argument("--format", choices=("csv", "json"), default="csv")
+    attendance.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
+    attendance.set_defaults(func=cmd_export_attendance)
 
     demo = sub.add_parser("demo", help="start a local homeserver with a demo community")
     demo.add_argument("--dir", default="demo-data", help="folder for the demo (reused)")

@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from .tracked import normalize_key
+
 ENV_PREFIX = "MATRIXCOWORK_"
 ENV_KEYS = ("homeserver", "user_id", "password", "access_token", "data_dir")
 
@@ -91,6 +93,51 @@ class WebConfig(Model):
     public_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+CheckinMode = Literal["onsite", "remote"]
+
+
+class CoreHours(Model):
+    start: TimeOfDay
+    end: TimeOfDay
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CoreHours:
+        if self.end <= self.start:
+            raise ValueError("core hours must end after they start")
+        return self
+
+
+class CheckinConfig(Model):
+    """The daily check-in post: where, when, and which reaction means which mode."""
+
+    room: str = "coworking"
+    time: TimeOfDay = time(9, 0)
+    weekdays: list[Weekday] = Field(
+        default=["mon", "tue", "wed", "thu", "fri"], min_length=1, max_length=7
+    )
+    reactions: dict[str, CheckinMode] = Field(
+        default={"\U0001F3E2": "onsite", "\U0001F3E0": "remote"}, min_length=1
+    )
+    core_hours: CoreHours | None = None
+    members_see_all_stats: bool = False
+
+    @field_validator("weekdays")
+    @classmethod
+    def _distinct_days(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a weekday is listed twice")
+        return value
+
+    @field_validator("reactions")
+    @classmethod
+    def _normalised_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        normalised = {normalize_key(key): mode for key, mode in value.items()}
+        if "" in normalised or len(normalised) != len(value):
+            raise ValueError("reaction keys must be distinct emoji (variation selectors ignored)")
+        return normalised
+
+
 class Config(Model):
     homeserver: str = Field(pattern=r"^https?://\S+$")
     user_id: UserId
@@ -106,6 +153,7 @@ class Config(Model):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     space: SpaceConfig | None = None
     rooms: list[RoomConfig] = []
+    checkin: CheckinConfig | None = None
     web: WebConfig = WebConfig()
 
     @field_validator("timezone")
@@ -136,6 +184,8 @@ class Config(Model):
                 seen.add(value)
         if self.space and any(r.alias == self.space.alias for r in self.rooms):
             raise ValueError(f"rooms: alias '{self.space.alias}' is already the space's alias")
+        if self.checkin:
+            self.require_room(self.checkin.room, "checkin.room")
         return self
 
     @property

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from nio import (
     InviteMemberEvent,
@@ -23,7 +23,7 @@ from nio import (
 )
 
 from .commands import CommandRouter
-from .features import EventHandler, Feature
+from .features import EventHandler
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,16 @@ async def guarded(what: str, call: Callable[[], Awaitable[Any]]) -> None:
         log.exception("%s failed", what)
 
 
+class Subscriber(Protocol):
+    """What the dispatcher hands events and gaps to: the features and the tracked posts."""
+
+    name: str
+
+    def subscriptions(self) -> dict[type, EventHandler]: ...
+
+    async def on_gap(self, room_id: str) -> None: ...
+
+
 def is_edit(event: RoomMessageText) -> bool:
     relates = event.source.get("content", {}).get("m.relates_to") or {}
     return relates.get("rel_type") == "m.replace"
@@ -51,7 +61,7 @@ def is_edit(event: RoomMessageText) -> bool:
 
 class Dispatcher:
     def __init__(
-        self, services: Services, router: CommandRouter, features: Sequence[Feature]
+        self, services: Services, router: CommandRouter, features: Sequence[Subscriber]
     ) -> None:
         self.services = services
         self.router = router

@@ -14,6 +14,7 @@ from .i18n import I18n
 from .permissions import Permissions
 from .rooms import RoomDirectory
 from .store import Store
+from .tracked import TrackedPosts
 
 
 @dataclass
@@ -27,3 +28,4 @@ class Services:
     scheduler: AsyncIOScheduler
     permissions: Permissions
     rooms: RoomDirectory
+    tracked: TrackedPosts  # posts that count reactions

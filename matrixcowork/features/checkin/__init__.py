@@ -1,0 +1,183 @@
+"""Daily check-in: who is coworking today, on site or remote, by reaction or by command.
+
+Reactions reach this feature only through the tracked posts (`on_reactions_changed`); the
+attendance row of a member and day follows their latest check-in reaction, and a command
+sets it directly. The daily post shows the current list, edited in place with coalesced edits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ...arguments import month
+from ...commands import Arg, ArgError, CommandContext, command
+from ...config import Config
+from ...i18n import _
+from ...permissions import Access
+from ...postedits import CoalescedEdits
+from ...services import Services
+from ...tracked import TrackedPost
+from .. import Feature
+from . import db
+from .daily import KIND, DailyPost
+from .render import STATUS_COMMAND, Renderer
+from .stats import month_range, month_stats
+
+DEFAULT_MODE = "remote"
+MAX_NOTE = 200
+
+
+def note(raw: str, ctx: CommandContext) -> str:
+    text = " ".join(raw.split())
+    if len(text) > MAX_NOTE:
+        raise ArgError(_("Please keep it under {max} characters."), max=MAX_NOTE)
+    return text
+
+
+class CheckinFeature(Feature):
+    name = "checkin"
+    migrations = db.MIGRATIONS
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        return config.checkin is not None
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        assert services.config.checkin is not None
+        self.config = services.config.checkin
+        self.store = services.store
+        self.render = Renderer(
+            services.i18n, self.config, services.config.command_prefix, self._name_of
+        )
+        self.edits = CoalescedEdits(services.chat)
+        self.daily = DailyPost(services, self.config, self.edits, self._post_text)
+
+    async def start(self) -> None:
+        self.services.tracked.listen(self.name, self.on_reactions_changed)
+        self.daily.schedule(self._scheduled)
+        now = self.services.clock.now()
+        if self.daily.is_due(now):
+            await self.post_today(now)  # the bot was down at posting time: post late, once
+
+    async def stop(self) -> None:
+        await self.edits.flush()
+
+    async def post_today(self, now: datetime) -> TrackedPost | None:
+        """The scheduled job: today's post, sent if it is not there yet (idempotent per day)."""
+        post, _sent = await self.daily.post(now)
+        return post
+
+    async def _scheduled(self) -> None:
+        await self.post_today(self.services.clock.now())
+
+    async def on_reactions_changed(self, post: TrackedPost, user_id: str) -> None:
+        """The member's latest check-in reaction is their mode; none left takes it back."""
+        if post.kind != KIND:
+            return
+        day = date.fromisoformat(post.subject)
+        latest = None
+        for reaction in await self.services.tracked.reactions(post, user_id):
+            mode = self.config.reactions.get(reaction.key)
+            if mode:
+                latest = (mode, reaction.ts)
+        if latest:
+            mode, ts = latest
+            await db.check_in(self.store, day, user_id, mode, ts // 1000, db.REACTION)
+        else:
+            await db.check_out(self.store, day, user_id, source=db.REACTION)
+        self._refresh(post)
+
+    # --- commands -------------------------------------------------------------------------
+
+    @command("checkin", Arg("note", note, optional=True, rest=True),
+             help=_("Check in for today without the reaction, optionally with what you work on"))
+    async def checkin(self, ctx: CommandContext, text: str | None) -> None:
+        await self._check_in(ctx, None, text)
+
+    @command("checkin onsite", Arg("note", note, optional=True, rest=True),
+             help=_("Check in for today: on site"))
+    async def checkin_onsite(self, ctx: CommandContext, text: str | None) -> None:
+        await self._check_in(ctx, "onsite", text)
+
+    @command("checkin remote", Arg("note", note, optional=True, rest=True),
+             help=_("Check in for today: remote"))
+    async def checkin_remote(self, ctx: CommandContext, text: str | None) -> None:
+        await self._check_in(ctx, "remote", text)
+
+    @command("checkin post", help=_("Post today's check-in now if it is missing"),
+             access=Access.ORGANIZER)
+    async def checkin_post(self, ctx: CommandContext) -> None:
+        post, sent = await self.daily.post(self.services.clock.now())
+        if post is None:
+            await ctx.reply(ctx.t("I could not post the check-in: is the room {room} there and "
+                                  "am I in it?", room=self.config.room))
+        else:
+            await ctx.reply(ctx.t("Today's check-in is posted.") if sent
+                            else ctx.t("Today's check-in is already there."))
+
+    @command("checkout", help=_("Take back today's check-in"))
+    async def checkout(self, ctx: CommandContext) -> None:
+        day = self.services.clock.today()
+        if await db.check_out(self.store, day, ctx.sender):
+            await ctx.reply(ctx.t("You are checked out for today. See you soon!"))
+            await self._refresh_day(day)
+        else:
+            await ctx.reply(ctx.t("You were not checked in today."))
+
+    @command(STATUS_COMMAND, Arg("text", note, rest=True),
+             help=_("Tell the others what you work on today"))
+    async def status(self, ctx: CommandContext, text: str) -> None:
+        day = self.services.clock.today()
+        if await db.set_note(self.store, day, ctx.sender, text):
+            await ctx.reply(ctx.t("Your status for today: {note}", note=text))
+            await self._refresh_day(day)
+        else:
+            await ctx.reply(ctx.t("Check in first: react to today's check-in or type {command}.",
+                                  command=self.services.config.command_prefix + "checkin"))
+
+    @command("who", help=_("Who is coworking today"))
+    async def who(self, ctx: CommandContext) -> None:
+        day = self.services.clock.today()
+        await ctx.reply(self.render.who(day, await db.attendance_between(self.store, day, day)))
+
+    @command("stats", Arg("month", month, optional=True),
+             help=_("Check-ins of a month (YYYY-MM, default this month)"))
+    async def stats(self, ctx: CommandContext, first: date | None) -> None:
+        start, end = month_range(first or self.services.clock.today())
+        figures = month_stats(start, await db.attendance_between(self.store, start, end))
+        see_all = ctx.access >= Access.ORGANIZER or self.config.members_see_all_stats
+        await ctx.reply(self.render.stats(figures, ctx.sender, see_all))
+
+    # --- helpers --------------------------------------------------------------------------
+
+    async def _check_in(self, ctx: CommandContext, mode: str | None, text: str | None) -> None:
+        now = self.services.clock.now()
+        day = now.date()
+        current = await db.attendance_of(self.store, day, ctx.sender)
+        mode = mode or (current.mode if current else DEFAULT_MODE)
+        await db.check_in(self.store, day, ctx.sender, mode, int(now.timestamp()), db.COMMAND,
+                          text)
+        await ctx.reply(ctx.t("You are checked in for today: {mode}.",
+                              mode=self.render.mode(mode)))
+        await self._refresh_day(day)
+
+    async def _refresh_day(self, day: date) -> None:
+        post = await self.daily.of(day)
+        if post:
+            self._refresh(post)
+
+    def _refresh(self, post: TrackedPost) -> None:
+        day = date.fromisoformat(post.subject)
+        self.edits.request(post.room_id, post.event_id, lambda: self._post_text(day))
+
+    async def _post_text(self, day: date) -> str:
+        return self.render.post(day, await db.attendance_between(self.store, day, day))
+
+    def _name_of(self, user_id: str) -> str:
+        """The member's display name as the rooms the bot shares with them know it."""
+        for room in self.services.client.rooms.values():
+            name = room.user_name(user_id)
+            if name:
+                return name
+        return user_id

@@ -1,0 +1,125 @@
+"""The daily check-in post: once per day, found again by its date, pinned in place of the last.
+
+The post is a tracked post (feature "checkin", kind "daily", subject the ISO date) that counts
+reactions on its own day only. Whether it exists for a day is answered by the store, so neither
+a restart nor a DST change can post it twice; the send carries a transaction id derived from the
+day, so a crash between sending and storing does not double it either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+
+from apscheduler.triggers.cron import CronTrigger
+
+from ...chat import ChatError, txn_for
+from ...config import CheckinConfig
+from ...postedits import CoalescedEdits
+from ...services import Services
+from ...tracked import TrackedPost
+from .stats import MODES
+
+log = logging.getLogger(__name__)
+
+FEATURE = "checkin"
+KIND = "daily"
+JOB_ID = "checkin:daily"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PINNED = "m.room.pinned_events"
+
+
+class DailyPost:
+    def __init__(
+        self,
+        services: Services,
+        config: CheckinConfig,
+        edits: CoalescedEdits,
+        render: Callable[[date], Awaitable[str]],
+    ) -> None:
+        self.services = services
+        self.config = config
+        self.edits = edits
+        self.render = render
+        self._lock = asyncio.Lock()
+
+    def schedule(self, job: Callable[[], Awaitable[None]]) -> None:
+        """Every check-in day at the configured time, in the community's timezone."""
+        trigger = CronTrigger(
+            day_of_week=",".join(self.config.weekdays),
+            hour=self.config.time.hour,
+            minute=self.config.time.minute,
+            timezone=self.services.clock.tz,
+        )
+        self.services.scheduler.add_job(
+            job, trigger, id=JOB_ID, replace_existing=True, misfire_grace_time=3600,
+            coalesce=True,
+        )
+
+    def is_due(self, now: datetime) -> bool:
+        """A check-in day whose posting time has come (for posting late after downtime)."""
+        local = now.astimezone(self.services.clock.tz)
+        return WEEKDAYS[local.weekday()] in self.config.weekdays and (
+            local.time() >= self.config.time
+        )
+
+    async def of(self, day: date) -> TrackedPost | None:
+        return await self.services.tracked.find(FEATURE, KIND, day.isoformat())
+
+    async def post(self, now: datetime) -> tuple[TrackedPost | None, bool]:
+        """Today's post, sent now if it is missing; the flag says whether it was sent now."""
+        day = now.astimezone(self.services.clock.tz).date()
+        async with self._lock:
+            existing = await self.of(day)
+            if existing:
+                return existing, False
+            post = await self._send(day)
+        if post:
+            await self._offer_reactions(post)
+            await self._pin(post)
+        return post, post is not None
+
+    async def _send(self, day: date) -> TrackedPost | None:
+        services = self.services
+        room_id = await services.rooms.room_id(self.config.room)
+        if room_id is None:
+            log.warning("no check-in today: room '%s' does not exist yet", self.config.room)
+            return None
+        text = await self.render(day)
+        try:
+            event_id = await services.chat.send(
+                room_id, text, txn=txn_for(FEATURE, KIND, day.isoformat(), room_id)
+            )
+        except ChatError as err:
+            log.warning("cannot post the check-in: %s", err)
+            return None
+        self.edits.shown(event_id, text)
+        log.info("posted the check-in for %s in %s", day, room_id)
+        return await services.tracked.register(
+            room_id, event_id, FEATURE, KIND, day.isoformat(), open_until=day
+        )
+
+    async def _offer_reactions(self, post: TrackedPost) -> None:
+        """The bot reacts first, so members check in with one click on the existing reaction."""
+        for mode in MODES:
+            key = next((k for k, m in self.config.reactions.items() if m == mode), None)
+            if key is None:
+                continue
+            try:
+                await self.services.chat.react(post.room_id, post.event_id, key)
+            except ChatError as err:
+                log.warning("cannot add the %s reaction: %s", mode, err)
+
+    async def _pin(self, post: TrackedPost) -> None:
+        """Pin today's post in place of earlier check-ins, keeping everything else pinned."""
+        chat = self.services.chat
+        try:
+            content = await chat.get_state(post.room_id, PINNED) or {}
+            pinned = [e for e in content.get("pinned", []) if isinstance(e, str)]
+            earlier = await self.services.tracked.owned(FEATURE, KIND, pinned)
+            kept = [e for e in pinned if e not in earlier and e != post.event_id]
+            await chat.put_state(post.room_id, PINNED, {"pinned": [*kept, post.event_id]})
+        except ChatError as err:
+            log.warning("cannot pin the check-in in %s: %s", post.room_id, err)

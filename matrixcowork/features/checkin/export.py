@@ -1,0 +1,61 @@
+"""`matrixcowork export attendance`: attendance rows as CSV or JSON, read from the database.
+
+Needs no homeserver: it opens the bot's database in the data dir (WAL lets it read while the
+bot runs) and writes one record per member and day.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, datetime
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from ...app import DB_FILE
+from ...config import Config
+from ...store import Store, StoreError
+from . import db
+
+FIELDS = ("day", "user_id", "mode", "checked_in_at", "source", "note")
+
+
+def records(rows: list[db.Attendance], tz: ZoneInfo) -> list[dict[str, Any]]:
+    return [
+        {
+            "day": row.day.isoformat(),
+            "user_id": row.user_id,
+            "mode": row.mode,
+            "checked_in_at": datetime.fromtimestamp(row.at, tz).isoformat(timespec="seconds"),
+            "source": row.source,
+            "note": row.note or "",
+        }
+        for row in rows
+    ]
+
+
+def write(rows: list[dict[str, Any]], fmt: str, out: IO[str]) -> None:
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+async def export_attendance(
+    config: Config, first: date, last: date, fmt: str, out: IO[str]
+) -> int:
+    """Write the rows from `first` to `last`; returns how many."""
+    path = config.data_dir / DB_FILE
+    if not path.exists():
+        raise StoreError(f"no database at {path}: check data_dir")
+    store = await Store.open(path)
+    try:
+        await store.migrate("checkin", db.MIGRATIONS)
+        rows = await db.attendance_between(store, first, last)
+    finally:
+        await store.close()
+    write(records(rows, config.tz), fmt, out)
+    return len(rows)

@@ -1,0 +1,278 @@
+"""Posts that count reactions: one path from reaction events to the feature that owns the post.
+
+A feature registers a bot post as tracked (room, event id, feature, kind, subject). Every
+reaction to it is stored as a row keyed by the reaction's own event id, so a replayed sync
+changes nothing; a redaction of that reaction (or the reaction arriving already redacted)
+removes the row. Features never parse reactions: they listen per feature name and read the
+rows with `reactions()`. The same (post, user, key) twice, as federation can deliver, counts
+once. After a gap in the sync the open posts of the room are reconciled with the relations
+the homeserver holds, so nothing is lost and nothing doubled.
+
+A post stops counting after its `open_until` day (community time): later reactions and
+redactions leave its figures as they were.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from nio import ReactionEvent, RedactedEvent, RedactionEvent
+
+from .chat import Chat
+from .clock import Clock
+from .store import Migration, Store
+
+log = logging.getLogger(__name__)
+
+_VARIATION_SELECTORS = dict.fromkeys(map(ord, "\ufe0e\ufe0f"))
+
+MIGRATIONS = (
+    Migration(
+        "tracked bot posts and the reactions to them",
+        """
+        CREATE TABLE tracked_posts (
+            event_id TEXT PRIMARY KEY,
+            room_id TEXT NOT NULL,
+            feature TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            created_on TEXT NOT NULL,
+            open_until TEXT
+        );
+        CREATE INDEX tracked_posts_by_subject ON tracked_posts (feature, kind, subject);
+        CREATE INDEX tracked_posts_by_room ON tracked_posts (room_id, open_until);
+        CREATE TABLE tracked_reactions (
+            reaction_id TEXT PRIMARY KEY,
+            post_id TEXT NOT NULL REFERENCES tracked_posts (event_id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            ts INTEGER NOT NULL
+        );
+        CREATE INDEX tracked_reactions_by_post ON tracked_reactions (post_id, user_id, key);
+        """,
+    ),
+)
+
+
+def normalize_key(key: str) -> str:
+    """Clients differ on the emoji variation selectors ("👍" vs "👍\\uFE0F"): compare without."""
+    return key.translate(_VARIATION_SELECTORS).strip()
+
+
+@dataclass(frozen=True)
+class TrackedPost:
+    event_id: str
+    room_id: str
+    feature: str
+    kind: str
+    subject: str
+    created_on: date
+    open_until: date | None
+
+    def is_open(self, today: date) -> bool:
+        return self.open_until is None or today <= self.open_until
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """One user's reaction with one (normalised) key; `ts` is when it first appeared (ms)."""
+
+    user_id: str
+    key: str
+    ts: int
+
+
+ReactionListener = Callable[[TrackedPost, str], Awaitable[None]]
+"""`async on_reactions_changed(post, user_id)`: that user's reactions to that post changed."""
+
+
+class TrackedPosts:
+    """Core infrastructure with a feature's shape: subscriptions and `on_gap` for the dispatcher."""
+
+    name = "tracked"
+    migrations = MIGRATIONS
+
+    def __init__(self, store: Store, chat: Chat, clock: Clock) -> None:
+        self.store = store
+        self.chat = chat
+        self.clock = clock
+        self._listeners: dict[str, ReactionListener] = {}
+
+    def listen(self, feature: str, listener: ReactionListener) -> None:
+        self._listeners[feature] = listener
+
+    # --- posts ----------------------------------------------------------------------------
+
+    async def register(
+        self, room_id: str, event_id: str, feature: str, kind: str, subject: str,
+        open_until: date | None = None,
+    ) -> TrackedPost:
+        post = TrackedPost(
+            event_id, room_id, feature, kind, subject, self.clock.today(), open_until
+        )
+        await self.store.execute(
+            "INSERT OR IGNORE INTO tracked_posts "
+            "(event_id, room_id, feature, kind, subject, created_on, open_until) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (event_id, room_id, feature, kind, subject, post.created_on.isoformat(),
+             open_until.isoformat() if open_until else None),
+        )
+        return post
+
+    async def get(self, event_id: str) -> TrackedPost | None:
+        row = await self.store.fetch_one(
+            "SELECT * FROM tracked_posts WHERE event_id = ?", (event_id,)
+        )
+        return _post(row) if row else None
+
+    async def find(self, feature: str, kind: str, subject: str) -> TrackedPost | None:
+        """The first post registered for this subject."""
+        row = await self.store.fetch_one(
+            "SELECT * FROM tracked_posts WHERE feature = ? AND kind = ? AND subject = ? "
+            "ORDER BY rowid LIMIT 1",
+            (feature, kind, subject),
+        )
+        return _post(row) if row else None
+
+    async def owned(self, feature: str, kind: str, event_ids: Iterable[str]) -> set[str]:
+        """Which of these event ids are this feature's posts of this kind (e.g. old pins)."""
+        ids = list(event_ids)
+        if not ids:
+            return set()
+        rows = await self.store.fetch_all(
+            f"SELECT event_id FROM tracked_posts WHERE feature = ? AND kind = ? "
+            f"AND event_id IN ({','.join('?' * len(ids))})",
+            (feature, kind, *ids),
+        )
+        return {row["event_id"] for row in rows}
+
+    async def reactions(self, post: TrackedPost, user_id: str | None = None) -> list[Reaction]:
+        """Distinct (user, key) reactions to the post, oldest first."""
+        rows = await self.store.fetch_all(
+            "SELECT user_id, key, MIN(ts) AS ts FROM tracked_reactions "
+            "WHERE post_id = ? AND (? IS NULL OR user_id = ?) "
+            "GROUP BY user_id, key ORDER BY ts, user_id, key",
+            (post.event_id, user_id, user_id),
+        )
+        return [Reaction(row["user_id"], row["key"], row["ts"]) for row in rows]
+
+    # --- the reaction path ----------------------------------------------------------------
+
+    def subscriptions(self) -> dict[type, Callable[[str, Any], Awaitable[None]]]:
+        return {
+            ReactionEvent: self.on_reaction,
+            RedactionEvent: self.on_redaction,
+            RedactedEvent: self.on_redacted,
+        }
+
+    async def on_reaction(self, room_id: str, event: ReactionEvent) -> None:
+        post = await self._open_post(room_id, event.reacts_to)
+        if post is None:
+            return
+        added = await self.store.execute(
+            "INSERT OR IGNORE INTO tracked_reactions (reaction_id, post_id, user_id, key, ts) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (event.event_id, post.event_id, event.sender, normalize_key(event.key),
+             event.server_timestamp),
+        )
+        if added:
+            await self._notify(post, [event.sender])
+
+    async def on_redaction(self, room_id: str, event: RedactionEvent) -> None:
+        await self._forget(room_id, event.redacts)
+
+    async def on_redacted(self, room_id: str, event: RedactedEvent) -> None:
+        """A reaction that was redacted before the bot saw it carries no relation any more."""
+        if event.type == "m.reaction":
+            await self._forget(room_id, event.event_id)
+
+    async def _forget(self, room_id: str, reaction_id: str) -> None:
+        row = await self.store.fetch_one(
+            "SELECT post_id, user_id FROM tracked_reactions WHERE reaction_id = ?",
+            (reaction_id,),
+        )
+        if row is None:
+            return
+        post = await self._open_post(room_id, row["post_id"])
+        if post is None:
+            return
+        await self.store.execute(
+            "DELETE FROM tracked_reactions WHERE reaction_id = ?", (reaction_id,)
+        )
+        await self._notify(post, [row["user_id"]])
+
+    async def _open_post(self, room_id: str, event_id: str) -> TrackedPost | None:
+        post = await self.get(event_id)
+        if post is None or post.room_id != room_id or not post.is_open(self.clock.today()):
+            return None
+        return post
+
+    # --- reconciliation -------------------------------------------------------------------
+
+    async def on_gap(self, room_id: str) -> None:
+        """The sync skipped events here (or the bot was down): re-read the open posts."""
+        rows = await self.store.fetch_all(
+            "SELECT * FROM tracked_posts WHERE room_id = ? "
+            "AND (open_until IS NULL OR open_until >= ?)",
+            (room_id, self.clock.today().isoformat()),
+        )
+        for row in rows:
+            await self.reconcile(_post(row))
+
+    async def reconcile(self, post: TrackedPost) -> None:
+        """Make the rows equal to the homeserver's relations; tell the owner who changed."""
+        events = await self.chat.reactions_to(post.room_id, post.event_id)
+        server = {
+            e.event_id: (e.sender, normalize_key(e.key), e.server_timestamp)
+            for e in events
+            if e.sender != self.chat.user_id
+        }
+        before = await self.reactions(post)
+        async with self.store.transaction() as db:
+            cursor = await db.execute(
+                "SELECT reaction_id FROM tracked_reactions WHERE post_id = ?", (post.event_id,)
+            )
+            stored = {row["reaction_id"] for row in await cursor.fetchall()}
+            for reaction_id in stored - server.keys():
+                await db.execute(
+                    "DELETE FROM tracked_reactions WHERE reaction_id = ?", (reaction_id,)
+                )
+            for reaction_id in server.keys() - stored:
+                user_id, key, ts = server[reaction_id]
+                await db.execute(
+                    "INSERT INTO tracked_reactions (reaction_id, post_id, user_id, key, ts) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (reaction_id, post.event_id, user_id, key, ts),
+                )
+        after = await self.reactions(post)
+        changed = {(r.user_id, r.key) for r in before} ^ {(r.user_id, r.key) for r in after}
+        await self._notify(post, sorted({user_id for user_id, _ in changed}))
+
+    async def _notify(self, post: TrackedPost, users: list[str]) -> None:
+        listener = self._listeners.get(post.feature)
+        if listener is None:
+            return
+        for user_id in users:
+            try:
+                await listener(post, user_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("%s failed on reactions of %s", post.feature, user_id)
+
+
+def _post(row: Any) -> TrackedPost:
+    return TrackedPost(
+        event_id=row["event_id"],
+        room_id=row["room_id"],
+        feature=row["feature"],
+        kind=row["kind"],
+        subject=row["subject"],
+        created_on=date.fromisoformat(row["created_on"]),
+        open_until=date.fromisoformat(row["open_until"]) if row["open_until"] else None,
+    )
