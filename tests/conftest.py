@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -14,11 +16,14 @@ from .helpers import Bot, Member, berlin, bot_config, make_member
 
 
 @pytest.fixture(scope="session")
-def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
-    server = DevServer(tmp_path_factory.mktemp("synapse"), relaxed=True)
+def synapse() -> Iterator[DevServer]:
+    # Outside pytest's numbered temp dirs, which a concurrent run may clean up under our feet.
+    directory = Path(tempfile.mkdtemp(prefix="matrixcowork-synapse-"))
+    server = DevServer(directory, relaxed=True)
     server.start()
     yield server
     server.stop()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture
