@@ -58,7 +58,7 @@ class Renderer:
         days = get_day_names("wide", locale=self.i18n.locale)
         lines = [
             t(_("**Check-ins in {month}**"), month=month),
-            t(_("{count} check-ins by {members} members ({modes})."), count=stats.total,
+            t(_("Check-ins: {count} · members: {members} · {modes}"), count=stats.total,
               members=len(stats.members), modes=self._modes(stats.by_mode)),
             t(_("Busiest weekday: {days}."),
               days=", ".join(days[d] for d in stats.busiest_weekdays)),
