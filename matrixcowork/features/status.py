@@ -64,6 +64,8 @@ class StatusFeature(Feature):
         return format_timedelta(timedelta(seconds=seconds), locale=self.services.i18n.locale)
 
     def _ago(self, seconds: float) -> str:
+        # at least a second: Babel calls a zero delta "in 0 seconds"
         return format_timedelta(
-            -timedelta(seconds=seconds), add_direction=True, locale=self.services.i18n.locale
+            -timedelta(seconds=max(seconds, 1.0)), add_direction=True,
+            locale=self.services.i18n.locale,
         )
