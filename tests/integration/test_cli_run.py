@@ -28,10 +28,12 @@ async def test_run_answers_commands_and_stops_cleanly_on_sigterm(
         "log_level": "DEBUG",
     }))
     env = {**os.environ, "MATRIXCOWORK_PASSWORD": password}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "matrixcowork", "run", "-c", str(config),
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )
+    log_path = tmp_path / "bot.log"  # a file, not a pipe: a chatty DEBUG log must never block
+    with log_path.open("wb") as log_file:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "matrixcowork", "run", "-c", str(config),
+            env=env, stdout=asyncio.subprocess.DEVNULL, stderr=log_file,
+        )
     try:
         bot_id = synapse.user_id(name)
         room = await anna.create_room(invite=[bot_id])
@@ -40,12 +42,12 @@ async def test_run_answers_commands_and_stops_cleanly_on_sigterm(
         answer = await anna.ask(room, "!help", timeout=60)
         assert "!help" in answer.body
         process.send_signal(signal.SIGTERM)
-        _, raw = await asyncio.wait_for(process.communicate(), timeout=30)
-        stderr = raw.decode()
+        await asyncio.wait_for(process.wait(), timeout=30)
     finally:
         if process.returncode is None:
             process.kill()
-    assert process.returncode == 0, stderr
+    stderr = log_path.read_text()
+    assert process.returncode == 0, stderr[-2000:]
     assert "matrixcowork stopped" in stderr
     assert password not in stderr
     credentials = tmp_path / "data" / "credentials.json"
