@@ -15,6 +15,7 @@ from .commands import CommandRouter
 from .config import Config
 from .features import Feature
 from .features.checkin import CheckinFeature
+from .features.space import SpaceFeature
 from .features.status import StatusFeature
 from .health import DB_FILE, age_since
 from .i18n import I18n
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 
 def feature_classes() -> list[type[Feature]]:
     """Every feature the bot knows, in start order."""
-    return [StatusFeature, CheckinFeature]
+    return [StatusFeature, SpaceFeature, CheckinFeature]
 
 
 class App:

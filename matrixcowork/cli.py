@@ -1,4 +1,4 @@
-"""Command line: `matrixcowork run | check-config | health | demo`."""
+"""Command line: `matrixcowork run | check-config | health | provision | demo`."""
 
 from __future__ import annotations
 
@@ -74,6 +74,20 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_provision(args: argparse.Namespace) -> int:
+    """Create and update the space and its rooms, print what changed; exit 1 on problems."""
+    from .features.space.standalone import provision_once
+    from .logs import setup_logging
+
+    config = load_config(args.config)
+    if config.space is None:
+        raise ConfigError(f"{args.config}: space: required for provisioning")
+    setup_logging(config.log_level, _secrets(config))
+    text, ok = asyncio.run(provision_once(config))
+    print(text)
+    return 0 if ok else 1
+
+
 def cmd_export_attendance(args: argparse.Namespace) -> int:
     from .features.checkin.export import export_attendance
 
@@ -113,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     health.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE, metavar="SECONDS",
                         help="how old the last sync may be (default: %(default).0f)")
     health.set_defaults(func=cmd_health)
+
+    provision = sub.add_parser("provision", help="create and update the space and its rooms")
+    provision.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
+    provision.set_defaults(func=cmd_provision)
 
     export = sub.add_parser("export", help="export data (reads the database only)")
     export_what = export.add_subparsers(dest="what", required=True)

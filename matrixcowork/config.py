@@ -81,7 +81,16 @@ class SpaceConfig(Model):
     name: str = Field(min_length=1)
     alias: str = Field(pattern=LOCALPART_RE.pattern)
     topic: str = ""
-    avatar: str | None = None
+    avatar: str | None = Field(default=None, pattern=r"^mxc://\S+$")
+    welcome_room: str | None = None  # room keys: where newcomers are greeted, and what
+    checkin_room: str | None = None  # the greeting points them to
+    intro_room: str | None = None
+
+    def room_keys(self) -> dict[str, str]:
+        """The room keys this section names, by config key, for validation."""
+        keys = {"welcome_room": self.welcome_room, "checkin_room": self.checkin_room,
+                "intro_room": self.intro_room}
+        return {where: key for where, key in keys.items() if key is not None}
 
 
 class WebConfig(Model):
@@ -184,6 +193,8 @@ class Config(Model):
                 seen.add(value)
         if self.space and any(r.alias == self.space.alias for r in self.rooms):
             raise ValueError(f"rooms: alias '{self.space.alias}' is already the space's alias")
+        for where, key in (self.space.room_keys() if self.space else {}).items():
+            self.require_room(key, f"space.{where}")
         if self.checkin:
             self.require_room(self.checkin.room, "checkin.room")
         return self

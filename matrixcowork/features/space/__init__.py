@@ -1,0 +1,109 @@
+"""The community space: the space and its rooms from config, `!space sync`, `!invite`, welcomes.
+
+Provisioning runs in the background after the first sync, so a slow run under the default rate
+limits never holds up the sync loop; `provisioning` is that run's task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from nio import RoomMemberEvent
+
+from ...arguments import user_id
+from ...chat import ChatError
+from ...commands import Arg, CommandContext, command
+from ...config import Config
+from ...i18n import _, escape
+from ...permissions import Access
+from ...services import Services
+from .. import EventHandler, Feature
+from . import db
+from .links import room_link
+from .onboarding import Onboarding
+from .provision import Provisioner
+from .report import Report
+
+log = logging.getLogger(__name__)
+
+
+class SpaceFeature(Feature):
+    name = "space"
+    migrations = db.MIGRATIONS
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        self.provisioner = Provisioner(
+            services.config, services.chat, services.client, services.store,
+            services.rooms, services.permissions, services.i18n,
+        )
+        self.onboarding = Onboarding(services)
+        self.provisioning: asyncio.Task[Report | None] | None = None
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        return config.space is not None
+
+    def subscriptions(self) -> dict[type, EventHandler]:
+        return {RoomMemberEvent: self.onboarding.on_member}
+
+    async def start(self) -> None:
+        """Runs before the first batch is dispatched: with the space known from the last run,
+        joins that happened while the bot was down are seen as joins to the space."""
+        space = self.services.config.space
+        assert space is not None
+        self.services.permissions.space_room_id = await db.space_id(
+            self.services.store, space.alias
+        )
+        self.provisioning = asyncio.create_task(self._provision(), name="space-provisioning")
+
+    async def stop(self) -> None:
+        if self.provisioning and not self.provisioning.done():
+            self.provisioning.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.provisioning
+
+    async def _provision(self) -> Report | None:
+        try:
+            return await self.provisioner.run()
+        except ChatError:
+            log.exception("provisioning the space failed; `!space sync` tries again")
+            return None
+
+    @command("space sync", help=_("Bring the space and its rooms in line with the config"),
+             access=Access.ORGANIZER)
+    async def space_sync(self, ctx: CommandContext) -> None:
+        report = await self.provisioner.run()
+        await ctx.reply(report.render(self.services.i18n))
+
+    @command("invite", Arg("user", user_id), help=_("Invite someone to the community's space"),
+             access=Access.MODERATOR)
+    async def invite(self, ctx: CommandContext, user: str) -> None:
+        permissions = self.services.permissions
+        space_id = permissions.space_room_id
+        if space_id is None:
+            await ctx.reply(ctx.t(_("The space is not set up yet. Please try again shortly.")))
+            return
+        if permissions.is_member(user):
+            await ctx.reply(ctx.t(_("{user} is already in the space."), user=user))
+            return
+        try:
+            await self.services.chat.invite(space_id, user)
+        except ChatError as err:
+            log.warning("inviting %s failed: %s", user, err)
+            await ctx.reply(ctx.t(_("I could not invite {user}. Does that account exist?"),
+                                  user=user))
+            return
+        await ctx.reply(self._invited(ctx, user))
+
+    def _invited(self, ctx: CommandContext, user: str) -> str:
+        config = self.services.config
+        assert config.space is not None
+        lines = [ctx.t(_("I invited {user} to {space}. Rooms to start with:"),
+                       user=user, space=config.space.name)]
+        for room in config.rooms:
+            link = room_link(config, self.services.rooms, room.key)
+            lines.append(f"- {link}" + (f" – {escape(room.topic)}" if room.topic else ""))
+        return "\n".join(lines)
