@@ -1,4 +1,4 @@
-"""`!status` for organizers: is the bot well, and what will it do next?
+"""`!botstatus` for organizers: is the bot well, and what will it do next?
 
 Durations are real (wall-clock) seconds, not the community clock: they describe the process,
 not the community's calendar. The last sync comes from the database, like `matrixcowork health`.
@@ -29,7 +29,7 @@ class StatusFeature(Feature):
         super().__init__(services)
         self.started = time.monotonic()
 
-    @command("status", help=_("How the bot is doing: version, uptime, last sync, next steps"),
+    @command("botstatus", help=_("How the bot is doing: version, uptime, last sync, next steps"),
              access=Access.ORGANIZER)
     async def status(self, ctx: CommandContext) -> None:
         uptime = time.monotonic() - self.started

@@ -133,11 +133,11 @@ async def test_check_in_by_command_with_status_and_check_out(
     ben = world.ben
     post = await world.post_today()
 
-    hint = await ben.ask(world.room, "!checkin status writing the newsletter")
+    hint = await ben.ask(world.room, "!status writing the newsletter")
     assert "Check in first" in hint.body
     done = await ben.ask(world.room, "!checkin onsite")
     assert done.body == "You are checked in for today: On site."
-    await ben.ask(world.room, "!checkin status writing *the* newsletter")
+    await ben.ask(world.room, "!status writing *the* newsletter")
     body = await world.wait_for_post_text(post, has=[f"{nick(ben)} (writing *the* newsletter)"])
     assert body.splitlines()[-1].startswith(ONSITE)
     assert await world.rows("SELECT mode, source, note FROM checkin_attendance") == [

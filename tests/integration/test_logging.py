@@ -26,7 +26,7 @@ async def test_debug_log_of_login_and_commands_holds_no_secret(
         await bot.start()
         anna = members["anna"]
         room = await room_with_bot(anna, bot)
-        await anna.ask(room, "!status")
+        await anna.ask(room, "!botstatus")
         await bot.stop()
     finally:
         root.handlers[:], level = saved
@@ -35,7 +35,7 @@ async def test_debug_log_of_login_and_commands_holds_no_secret(
     output = buffer.getvalue()
     token = json.loads((bot.config.data_dir / CREDENTIALS_FILE).read_text())["access_token"]
     assert f"logged in as {bot.user_id}" in output
-    assert "command from" in output and "!status" in output
+    assert "command from" in output and "!botstatus" in output
     assert "'access_token': '***'" in output  # matrix-nio logged the login response
     assert password not in output
     assert token not in output

@@ -1,4 +1,4 @@
-"""Stories for operating the bot: `!status`, `/healthz` and `matrixcowork health`."""
+"""Stories for operating the bot: `!botstatus`, `/healthz` and `matrixcowork health`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 async def nothing() -> None:
-    """A scheduled step for `!status` to list."""
+    """A scheduled step for `!botstatus` to list."""
 
 
 async def test_organizer_sees_version_uptime_last_sync_rooms_and_next_steps(
@@ -37,7 +37,7 @@ async def test_organizer_sees_version_uptime_last_sync_rooms_and_next_steps(
     when = datetime.now(bot.config.tz).replace(microsecond=0) + timedelta(days=3)
     bot.services.scheduler.add_job(nothing, "date", run_date=when, id="test:reminder")
 
-    answer = await anna.ask(room, "!status")
+    answer = await anna.ask(room, "!botstatus")
 
     assert f"matrixcowork {__version__}" in answer.body
     assert re.search(r"Uptime: \d+ seconds?\b", answer.body), answer.body
@@ -55,7 +55,7 @@ async def test_status_in_german_says_when_nothing_is_planned(
     anna = members["anna"]
     room = await room_with_bot(anna, bot)
 
-    answer = await anna.ask(room, "!status")
+    answer = await anna.ask(room, "!botstatus")
 
     assert "Laufzeit:" in answer.body
     assert re.search(r"Letzte Synchronisierung: vor \d+ Sekunden?", answer.body), answer.body
@@ -66,7 +66,7 @@ async def test_member_is_refused_status(bot: Bot, members: dict[str, Member]) ->
     anna, ben = members["anna"], members["ben"]
     room = await room_with_bot(anna, bot, ben)
 
-    answer = await ben.ask(room, "!status")
+    answer = await ben.ask(room, "!botstatus")
 
     assert answer.body == "Only organizers can do that."
 

@@ -14,7 +14,7 @@ from .db import Attendance
 from .stats import MODES, MonthStats
 
 MODE_LABELS = {"onsite": _("On site"), "remote": _("Remote")}
-STATUS_COMMAND = "checkin status"  # plain `status` is the organizers' bot status (issue 12)
+STATUS_COMMAND = "status"  # what I work on today; the bot's own status is `!botstatus`
 
 
 class Renderer:
