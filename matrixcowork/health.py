@@ -1,4 +1,4 @@
-"""Is the bot alive? One answer for `matrixcowork health`, `/healthz` and `!status`.
+"""Is the bot alive? One answer for `matrixcowork health`, `/healthz` and `!botstatus`.
 
 "Alive" means: the sync loop finished a sync recently. The loop long-polls for at most 30 s,
 so a healthy bot syncs at least twice a minute; `DEFAULT_MAX_AGE` leaves room for a slow
