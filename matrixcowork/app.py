@@ -17,6 +17,7 @@ from .features import Feature
 from .features.checkin import CheckinFeature
 from .features.space import SpaceFeature
 from .features.status import StatusFeature
+from .features.sync import SyncFeature
 from .health import DB_FILE, age_since
 from .i18n import I18n
 from .logs import redact_also
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 def feature_classes() -> list[type[Feature]]:
     """Every feature the bot knows, in start order."""
-    return [StatusFeature, SpaceFeature, CheckinFeature]
+    return [StatusFeature, SpaceFeature, CheckinFeature, SyncFeature]
 
 
 class App:

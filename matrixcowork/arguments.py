@@ -27,6 +27,18 @@ def integer(low: int, high: int) -> Callable[[str, CommandContext], int]:
     return convert
 
 
+def one_line(max_chars: int) -> Callable[[str, CommandContext], str]:
+    """Free text (a rest argument) on one line: runs of spaces and line breaks become one."""
+
+    def convert(raw: str, ctx: CommandContext) -> str:
+        text = " ".join(raw.split())
+        if len(text) > max_chars:
+            raise ArgError(_("Please keep it under {max} characters."), max=max_chars)
+        return text
+
+    return convert
+
+
 def choice(*options: str) -> Callable[[str, CommandContext], str]:
     def convert(raw: str, ctx: CommandContext) -> str:
         value = raw.lower()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from .meetings.recurrence import parse_recurrence
 from .tracked import normalize_key
 
 ENV_PREFIX = "MATRIXCOWORK_"
@@ -57,9 +58,29 @@ def _hh_mm(value: Any) -> time:
     return time(int(match[1]), int(match[2]))
 
 
+_DURATION_RE = re.compile(r"(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m(?:in)?)?")
+
+
+def _duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value}m"  # a bare number is minutes
+    match = _DURATION_RE.fullmatch(str(value).strip().lower())
+    if not match or not any(match.groups()):
+        raise ValueError(f"'{value}' is not a duration like 90m, 1h30m or 7d")
+    days, hours, minutes = (int(group or 0) for group in match.groups())
+    duration = timedelta(days=days, hours=hours, minutes=minutes)
+    if duration <= timedelta(0):
+        raise ValueError(f"'{value}' is not a duration like 90m, 1h30m or 7d")
+    return duration
+
+
 UserId = Annotated[str, AfterValidator(_user_id)]
 TimeOfDay = Annotated[time, BeforeValidator(_hh_mm)]
 """`HH:MM` in the community's timezone; feature sections use it for their times."""
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+"""`90m`, `1h30m`, `7d` (a bare number is minutes): lead times and lengths of meetings."""
 
 
 class Model(BaseModel):
@@ -147,6 +168,47 @@ class CheckinConfig(Model):
         return normalised
 
 
+class JitsiConfig(Model):
+    """Where video meetings happen; conference names are random under the prefix."""
+
+    base_url: str = Field(
+        default="https://meet.jit.si", pattern=r"^https?://[A-Za-z0-9.\-]+(:\d+)?/?$"
+    )
+    conference_prefix: str = Field(default="cowork", pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+    widget_url: str = Field(
+        default="https://app.element.io/jitsi.html", pattern=r"^https?://[^\s#?]+$"
+    )
+
+
+class SyncConfig(Model):
+    """The recurring community meeting: when, how long, when announced and reminded."""
+
+    room: str = "sync"
+    recurrence: str = "first tuesday 18:00"
+    duration: Duration = timedelta(hours=1)
+    announce_before: Duration = timedelta(days=7)
+    remind_before: list[Duration] = Field(
+        default=[timedelta(days=1), timedelta(minutes=15)], max_length=5
+    )
+    title: str | None = Field(default=None, min_length=1, max_length=80)
+    public: bool = False  # listed in the public calendar feed
+
+    @field_validator("recurrence")
+    @classmethod
+    def _known_recurrence(cls, value: str) -> str:
+        parse_recurrence(value)
+        return value
+
+    @model_validator(mode="after")
+    def _leads_fit(self) -> SyncConfig:
+        if len(set(self.remind_before)) != len(self.remind_before):
+            raise ValueError("remind_before: a lead time is listed twice")
+        if any(lead >= self.announce_before for lead in self.remind_before):
+            raise ValueError("remind_before: reminders must come after the announcement "
+                             "(shorter than announce_before)")
+        return self
+
+
 class Config(Model):
     homeserver: str = Field(pattern=r"^https?://\S+$")
     user_id: UserId
@@ -163,6 +225,8 @@ class Config(Model):
     space: SpaceConfig | None = None
     rooms: list[RoomConfig] = []
     checkin: CheckinConfig | None = None
+    jitsi: JitsiConfig = JitsiConfig()
+    sync: SyncConfig | None = None
     web: WebConfig = WebConfig()
 
     @field_validator("timezone")
@@ -197,6 +261,8 @@ class Config(Model):
             self.require_room(key, f"space.{where}")
         if self.checkin:
             self.require_room(self.checkin.room, "checkin.room")
+        if self.sync:
+            self.require_room(self.sync.room, "sync.room")
         return self
 
     @property

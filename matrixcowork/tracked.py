@@ -124,6 +124,13 @@ class TrackedPosts:
         )
         return post
 
+    async def keep_open_until(self, event_id: str, open_until: date | None) -> None:
+        """Count reactions to the post until another day (a meeting that was moved)."""
+        await self.store.execute(
+            "UPDATE tracked_posts SET open_until = ? WHERE event_id = ?",
+            (open_until.isoformat() if open_until else None, event_id),
+        )
+
     async def get(self, event_id: str) -> TrackedPost | None:
         row = await self.store.fetch_one(
             "SELECT * FROM tracked_posts WHERE event_id = ?", (event_id,)

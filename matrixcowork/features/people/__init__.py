@@ -1,0 +1,167 @@
+"""Getting to know each other: introductions, profiles, `!whois` and `!find`.
+
+A profile is an introduction, skills, what someone can help with and what they look for. The
+introduction card lives in the introductions room (see `publish`). "Member since" is the first
+day the bot knew someone: their join to the space, or their first profile or coffee write.
+The coffee roulette is its own feature (`coffee.CoffeeFeature`) built on these profiles.
+"""
+
+from __future__ import annotations
+
+from nio import RoomMemberEvent
+
+from ...arguments import user_id
+from ...chat import txn_for
+from ...commands import Arg, ArgError, CommandContext, command
+from ...i18n import Markup, _
+from ...services import Services
+from .. import EventHandler, Feature
+from . import db
+from .cards import Cards, display_name
+from .publish import IntroCards
+from .search import MIN_WORD, query_words, rank
+
+MAX_INTRO = 1000
+MAX_TEXT = 300
+MAX_SKILLS = 15
+MAX_SKILL = 40
+
+
+def intro_text(raw: str, ctx: CommandContext) -> str:
+    return _limited(raw, MAX_INTRO)
+
+
+def short_text(raw: str, ctx: CommandContext) -> str:
+    return _limited(" ".join(raw.split()), MAX_TEXT)
+
+
+def _limited(text: str, limit: int) -> str:
+    text = text.strip()
+    if len(text) > limit:
+        raise ArgError(_("Please keep it under {max} characters."), max=limit)
+    return text
+
+
+def skill_list(raw: str, ctx: CommandContext) -> list[str]:
+    """`a, b, c`: distinct (ignoring case), each short, not too many."""
+    skills: dict[str, str] = {}
+    for part in raw.replace(";", ",").split(","):
+        skill = " ".join(part.split())
+        if len(skill) > MAX_SKILL:
+            raise ArgError(_("Please keep each skill under {max} characters."), max=MAX_SKILL)
+        if skill:
+            skills.setdefault(skill.casefold(), skill)
+    if len(skills) > MAX_SKILLS:
+        raise ArgError(_("Please name at most {max} skills."), max=MAX_SKILLS)
+    if not skills:
+        raise ArgError(_("Name your skills separated by commas, like: Python, Buchhaltung."))
+    return list(skills.values())
+
+
+def search_words(raw: str, ctx: CommandContext) -> str:
+    if not query_words(raw):
+        raise ArgError(_("Give me at least one word of {min} letters or more."), min=MIN_WORD)
+    return " ".join(raw.split())[:MAX_TEXT]
+
+
+class PeopleFeature(Feature):
+    name = "people"
+    migrations = db.MIGRATIONS
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        self.store = services.store
+        self.cards = Cards(services.i18n, self.name_of, services.config.command_prefix)
+        self.intros = IntroCards(services, self.cards)
+
+    def name_of(self, user: str) -> str:
+        return display_name(self.services.client, user)
+
+    def subscriptions(self) -> dict[type, EventHandler]:
+        return {RoomMemberEvent: self.on_member}
+
+    async def on_member(self, room_id: str, event: RoomMemberEvent) -> None:
+        """A join to the space is the day someone became a member."""
+        joined = event.membership == "join" and event.prev_membership != "join"
+        if joined and room_id == self.services.permissions.space_room_id:
+            await db.know(self.store, event.state_key, self.services.clock.today(), "space")
+
+    async def _written(self, ctx: CommandContext) -> db.Profile:
+        """After a write: remember since when we know the member; their profile as it is now."""
+        await db.know(self.store, ctx.sender, self.services.clock.today(), "profile")
+        profile = await db.profile(self.store, ctx.sender)
+        assert profile is not None
+        return profile
+
+    def _now(self) -> str:
+        return self.services.clock.now().isoformat()
+
+    # --- commands -------------------------------------------------------------------------
+
+    @command("intro", Arg("text", intro_text, rest=True),
+             help=_("Introduce yourself: a short card in the introductions room"))
+    async def intro(self, ctx: CommandContext, text: str) -> None:
+        await db.set_text(self.store, ctx.sender, "intro", text, self._now())
+        profile = await self._written(ctx)
+        if await self.intros.post(profile, txn_for("intro", ctx.event_id)):
+            await ctx.reply(ctx.t("Thanks! Your introduction is in {room}.",
+                                  room=self.intros.room_name))
+        else:
+            whois = Markup(f"`{self.services.config.command_prefix}whois {ctx.sender}`")
+            await ctx.reply(ctx.t("Saved. There is no introductions room to post it in; "
+                                  "{whois} shows it.", whois=whois))
+
+    @command("profile", help=_("Show your profile"))
+    async def profile(self, ctx: CommandContext) -> None:
+        profile = await db.profile(self.store, ctx.sender)
+        if profile is None or profile.is_empty:
+            await ctx.reply(self.cards.own_empty())
+        else:
+            await ctx.reply(self.cards.card(profile))
+
+    @command("profile skills", Arg("skills", skill_list, rest=True),
+             help=_("Set your skills, separated by commas"))
+    async def profile_skills(self, ctx: CommandContext, skills: list[str]) -> None:
+        await db.set_skills(self.store, ctx.sender, skills, self._now())
+        await self._show_saved(ctx)
+
+    @command("profile offer", Arg("text", short_text, rest=True),
+             help=_("Set what you can help others with"))
+    async def profile_offer(self, ctx: CommandContext, text: str) -> None:
+        await db.set_text(self.store, ctx.sender, "offer", text, self._now())
+        await self._show_saved(ctx)
+
+    @command("profile seek", Arg("text", short_text, rest=True),
+             help=_("Set what you are looking for"))
+    async def profile_seek(self, ctx: CommandContext, text: str) -> None:
+        await db.set_text(self.store, ctx.sender, "seek", text, self._now())
+        await self._show_saved(ctx)
+
+    async def _show_saved(self, ctx: CommandContext) -> None:
+        profile = await self._written(ctx)
+        await self.intros.update(profile)
+        await ctx.reply(ctx.t("Saved. Your profile:") + "\n\n" + self.cards.card(profile))
+
+    @command("profile clear", help=_("Delete your profile and your introduction card"))
+    async def profile_clear(self, ctx: CommandContext) -> None:
+        profile = await db.profile(self.store, ctx.sender)
+        if profile is None:
+            await ctx.reply(ctx.t("You have no profile to delete."))
+            return
+        await self.intros.remove(profile)
+        await db.clear(self.store, ctx.sender)
+        await ctx.reply(ctx.t("Your profile and your introduction card are deleted."))
+
+    @command("whois", Arg("user", user_id), help=_("Show a member's card and figures"))
+    async def whois(self, ctx: CommandContext, user: str) -> None:
+        store = self.store
+        await ctx.reply(self.cards.whois(
+            user, await db.profile(store, user), await db.known_since(store, user),
+            await db.last_coworking_day(store, user), await db.webinars_given(store, user),
+        ))
+
+    @command("find", Arg("words", search_words, rest=True),
+             help=_("Find members by skill, offer or introduction"))
+    async def find(self, ctx: CommandContext, query: str) -> None:
+        matches = rank(query, await db.profiles(self.store))
+        await ctx.reply(self.cards.found(query, matches))

@@ -1,0 +1,148 @@
+"""Profiles and "member since" behind verbs; read-only looks at other features' figures.
+
+Other features' tables are read, never written, and only if they exist: a community without the
+check-in or webinars simply shows nothing there.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ...store import Migration, Store
+
+MIGRATIONS = (
+    Migration(
+        "member profiles and since when the bot knows each member",
+        """
+        CREATE TABLE people_profiles (
+            user_id TEXT PRIMARY KEY,
+            intro TEXT NOT NULL DEFAULT '',
+            skills TEXT NOT NULL DEFAULT '[]',
+            offer TEXT NOT NULL DEFAULT '',
+            seek TEXT NOT NULL DEFAULT '',
+            card_room_id TEXT,
+            card_event_id TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE people_known (
+            user_id TEXT PRIMARY KEY,
+            since TEXT NOT NULL,
+            how TEXT NOT NULL CHECK (how IN ('space', 'profile', 'coffee'))
+        );
+        """,
+    ),
+)
+
+PROFILE_FIELDS = ("intro", "offer", "seek")
+ATTENDANCE_TABLE = "checkin_attendance"  # the check-in feature's: day, user_id
+WEBINARS_TABLE = "webinars"  # the webinar feature's, once it exists: speaker_id, status
+
+
+@dataclass(frozen=True)
+class Profile:
+    user_id: str
+    intro: str = ""
+    skills: tuple[str, ...] = field(default=())
+    offer: str = ""
+    seek: str = ""
+    card_room_id: str | None = None
+    card_event_id: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.intro or self.skills or self.offer or self.seek)
+
+
+def _profile(row: Any) -> Profile:
+    return Profile(
+        user_id=row["user_id"],
+        intro=row["intro"],
+        skills=tuple(json.loads(row["skills"])),
+        offer=row["offer"],
+        seek=row["seek"],
+        card_room_id=row["card_room_id"],
+        card_event_id=row["card_event_id"],
+    )
+
+
+async def profile(store: Store, user_id: str) -> Profile | None:
+    row = await store.fetch_one("SELECT * FROM people_profiles WHERE user_id = ?", (user_id,))
+    return _profile(row) if row else None
+
+
+async def profiles(store: Store) -> list[Profile]:
+    rows = await store.fetch_all("SELECT * FROM people_profiles ORDER BY user_id")
+    return [_profile(row) for row in rows]
+
+
+async def set_text(store: Store, user_id: str, name: str, text: str, now: str) -> None:
+    """Set one of intro, offer, seek."""
+    assert name in PROFILE_FIELDS
+    await store.execute(
+        f"INSERT INTO people_profiles (user_id, {name}, updated_at) VALUES (?, ?, ?) "
+        f"ON CONFLICT (user_id) DO UPDATE SET {name} = excluded.{name}, "
+        "updated_at = excluded.updated_at",
+        (user_id, text, now),
+    )
+
+
+async def set_skills(store: Store, user_id: str, skills: list[str], now: str) -> None:
+    await store.execute(
+        "INSERT INTO people_profiles (user_id, skills, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (user_id) DO UPDATE SET skills = excluded.skills, "
+        "updated_at = excluded.updated_at",
+        (user_id, json.dumps(skills, ensure_ascii=False), now),
+    )
+
+
+async def set_card(store: Store, user_id: str, room_id: str, event_id: str) -> None:
+    await store.execute(
+        "UPDATE people_profiles SET card_room_id = ?, card_event_id = ? WHERE user_id = ?",
+        (room_id, event_id, user_id),
+    )
+
+
+async def clear(store: Store, user_id: str) -> bool:
+    return await store.execute("DELETE FROM people_profiles WHERE user_id = ?", (user_id,)) > 0
+
+
+async def know(store: Store, user_id: str, since: date, how: str) -> None:
+    """Remember the first day the bot knew this member; later calls change nothing."""
+    await store.execute(
+        "INSERT OR IGNORE INTO people_known (user_id, since, how) VALUES (?, ?, ?)",
+        (user_id, since.isoformat(), how),
+    )
+
+
+async def known_since(store: Store, user_id: str) -> date | None:
+    row = await store.fetch_one("SELECT since FROM people_known WHERE user_id = ?", (user_id,))
+    return date.fromisoformat(row["since"]) if row else None
+
+
+async def _has_columns(store: Store, table: str, *columns: str) -> bool:
+    rows = await store.fetch_all("SELECT name FROM pragma_table_info(?)", (table,))
+    return set(columns) <= {row["name"] for row in rows}
+
+
+async def last_coworking_day(store: Store, user_id: str) -> date | None:
+    """From the check-in's attendance, if the check-in is (or was) in use."""
+    if not await _has_columns(store, ATTENDANCE_TABLE, "day", "user_id"):
+        return None
+    row = await store.fetch_one(
+        f"SELECT MAX(day) AS day FROM {ATTENDANCE_TABLE} WHERE user_id = ?", (user_id,)
+    )
+    return date.fromisoformat(row["day"]) if row and row["day"] else None
+
+
+async def webinars_given(store: Store, user_id: str) -> int:
+    """Held webinars with this member as speaker; 0 while there are no webinars."""
+    if not await _has_columns(store, WEBINARS_TABLE, "speaker_id", "status"):
+        return 0
+    row = await store.fetch_one(
+        f"SELECT COUNT(*) AS n FROM {WEBINARS_TABLE} WHERE speaker_id = ? AND status = 'held'",
+        (user_id,),
+    )
+    return int(row["n"]) if row else 0

@@ -1,0 +1,189 @@
+"""The monthly sync: a recurring meeting on Jitsi with an agenda, built on the meeting engine.
+
+The next sync always exists in the store (the series creates it ahead of time); the engine
+announces it, reminds, starts and ends it. The scheduler only wakes `tick`, which decides from
+the store and the clock what is due, so tests drive a whole month by setting the clock.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from ...arguments import integer, local_datetime, one_line
+from ...commands import Arg, CommandContext, command
+from ...config import Config
+from ...i18n import Markup, _, escape
+from ...meetings.db import Occurrence
+from ...meetings.engine import MeetingEngine
+from ...meetings.recurrence import parse_recurrence
+from ...meetings.series import Series
+from ...meetings.steps import Timing
+from ...permissions import Access
+from ...services import Services
+from .. import Feature
+from . import agenda
+
+log = logging.getLogger(__name__)
+
+KIND = "sync"
+MAX_ITEM = 300
+
+
+class SyncFeature(Feature):
+    name = "sync"
+    migrations = agenda.MIGRATIONS
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        return config.sync is not None
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        assert services.config.sync is not None
+        config = services.config.sync
+        self.store = services.store
+        timing = Timing(config.announce_before, tuple(config.remind_before))
+        self.engine = MeetingEngine(services, KIND, timing, details=self.agenda_text)
+        self.series = Series(
+            self.engine, parse_recurrence(config.recurrence), services.clock.tz,
+            config.title or services.i18n.t(_("Monthly sync")), config.duration, config.room,
+            extra={"public": config.public},
+        )
+        self.texts = self.engine.posts.texts
+
+    async def start(self) -> None:
+        await self.engine.start(self._wake)
+        try:
+            await self.tick(self.services.clock.now())  # catches up on what was due while down
+        except Exception:
+            log.exception("the sync could not catch up on its steps")
+
+    async def stop(self) -> None:
+        await self.engine.stop()
+
+    async def tick(self, now: datetime) -> None:
+        """Make sure the next sync exists, then run whatever step is due."""
+        await self.series.next(now)
+        await self.engine.run_due(now)
+
+    async def _wake(self) -> None:
+        await self.tick(self.services.clock.now())
+
+    # --- the agenda -------------------------------------------------------------------------
+
+    async def agenda_text(self, occ: Occurrence) -> str:
+        t = self.services.i18n.t
+        items = await agenda.items(self.store, occ.id)
+        if not items:
+            return t(_("Nothing on the agenda yet. Add a topic: {command}"),
+                     command=self._code("agenda add …"))
+        # numbered lines, not a Markdown list: the plain body keeps the numbers for `remove`
+        lines = [
+            f"{item.number}\\. {escape(item.text)} – "
+            f"{escape(self.engine.posts.name_of(occ.room_id, item.author))}"
+            for item in items
+        ]
+        return t(_("**Agenda**")) + "\n\n" + "\n".join(lines)
+
+    @command("agenda", help=_("The agenda of the next sync"))
+    async def agenda_show(self, ctx: CommandContext) -> None:
+        occ = await self._next()
+        await ctx.reply(ctx.t(_("Agenda of the sync on {when}:"), when=self.texts.when(occ))
+                        + "\n\n" + await self.agenda_text(occ))
+
+    @command("agenda add", Arg("text", one_line(MAX_ITEM), rest=True),
+             help=_("Put a topic on the agenda of the next sync"))
+    async def agenda_add(self, ctx: CommandContext, text: str) -> None:
+        occ = await self._next()
+        number = await agenda.add(self.store, occ.id, ctx.sender, text,
+                                  int(self.services.clock.now().timestamp()))
+        await self.engine.refresh(occ)
+        await ctx.reply(ctx.t(_("Added as item {number} for the sync on {when}."),
+                              number=number, when=self.texts.when(occ)))
+
+    @command("agenda remove", Arg("n", integer(1, 999)),
+             help=_("Take item n off the agenda (your own; organizers any)"))
+    async def agenda_remove(self, ctx: CommandContext, number: int) -> None:
+        occ = await self._next()
+        item = next((i for i in await agenda.items(self.store, occ.id) if i.number == number),
+                    None)
+        if item is None:
+            await ctx.reply(ctx.t(_("There is no item {number} on the agenda."), number=number))
+        elif item.author != ctx.sender and ctx.access < Access.ORGANIZER:
+            await ctx.reply(ctx.t(_("Item {number} is someone else's: only they or an "
+                                    "organizer can remove it."), number=number))
+        else:
+            await agenda.remove(self.store, item)
+            await self.engine.refresh(occ)
+            await ctx.reply(ctx.t(_("Removed from the agenda: {text}"), text=item.text))
+
+    # --- the sync ---------------------------------------------------------------------------
+
+    @command("sync", help=_("The next sync: when, link, answers and agenda"))
+    async def sync_show(self, ctx: CommandContext) -> None:
+        occ = await self._next()
+        await ctx.reply(await self.engine.posts.overview(occ))
+
+    @command("sync announce", help=_("Announce the next sync now"), access=Access.ORGANIZER)
+    async def sync_announce(self, ctx: CommandContext) -> None:
+        now = self.services.clock.now()
+        occ = await self._next()
+        if await self.engine.announce(occ, now):
+            await ctx.reply(ctx.t(_("Announced: the sync on {when}."), when=self.texts.when(occ)))
+        else:
+            await ctx.reply(ctx.t(_("The sync on {when} was announced already."),
+                                  when=self.texts.when(occ)))
+
+    @command("sync skip", help=_("Cancel the next sync and tell everyone who answered"),
+             access=Access.ORGANIZER)
+    async def sync_skip(self, ctx: CommandContext) -> None:
+        now = self.services.clock.now()
+        occ = await self._next()
+        if now >= occ.start:
+            await ctx.reply(ctx.t(_("The sync on {when} is already running."),
+                                  when=self.texts.when(occ)))
+            return
+        following = await self.series.following(occ)
+        note = ctx.t(_("The next one: {when}."), when=self.services.i18n.datetime(following))
+        await self.engine.cancel(occ, now, note, cause=ctx.event_id)
+        await self.tick(now)
+        await ctx.reply(ctx.t(_("Cancelled: the sync on {when}."), when=self.texts.when(occ))
+                        + " " + note)
+
+    @command("sync move", Arg("YYYY-MM-DD HH:MM", local_datetime, rest=True),
+             help=_("Move the next sync to another time (YYYY-MM-DD HH:MM)"),
+             access=Access.ORGANIZER)
+    async def sync_move(self, ctx: CommandContext, when: datetime) -> None:
+        now = self.services.clock.now()
+        occ = await self._next()
+        problem = await self._move_problem(occ, when, now)
+        if problem:
+            await ctx.reply(problem)
+            return
+        await self.engine.move(occ, when, now, cause=ctx.event_id)
+        await self.tick(now)
+        moved = await self._next()
+        await ctx.reply(ctx.t(_("Moved: the sync is now on {when}. Everyone who answered "
+                                "was told."), when=self.texts.when(moved)))
+
+    async def _move_problem(self, occ: Occurrence, when: datetime, now: datetime) -> str | None:
+        t = self.services.i18n.t
+        if now >= occ.start:
+            return t(_("The sync on {when} is already running."), when=self.texts.when(occ))
+        if when <= now:
+            return t(_("{when} has passed already."), when=self.services.i18n.datetime(when))
+        following = await self.series.following(occ)
+        if when >= following:
+            return t(_("That is not before the following sync ({following}). Skip this one "
+                       "instead: {command}"), following=self.services.i18n.datetime(following),
+                     command=self._code("sync skip"))
+        return None
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    async def _next(self) -> Occurrence:
+        return await self.series.next(self.services.clock.now())
+
+    def _code(self, text: str) -> Markup:
+        return Markup(f"`{self.services.config.command_prefix}{text}`")

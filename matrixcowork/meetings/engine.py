@@ -1,0 +1,199 @@
+"""The meeting engine: decides from the store and the clock what is due, and does it once.
+
+The scheduler only wakes the engine (one date job per kind of meeting, at the next step's
+time); `run_due(now)` then reads the occurrences and their recorded steps and runs what the
+rules in `steps` say, recording each step as done or skipped. A step that fails (no room, the
+homeserver refuses) is not recorded and is tried again a few minutes later. Tests call
+`run_due` with the time they set on the clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.triggers.date import DateTrigger
+
+from ..chat import ChatError
+from ..jitsi import Jitsi
+from ..services import Services
+from ..tracked import TrackedPost
+from . import db, steps
+from .db import CANCELLED, DONE, RAN, SKIPPED, NewOccurrence, Occurrence
+from .posts import ANNOUNCEMENT, Details, MeetingPosts, RoomMissing
+from .steps import ANNOUNCE, END, START, Timing
+
+log = logging.getLogger(__name__)
+
+RETRY = timedelta(minutes=5)
+Wake = Callable[[], Awaitable[None]]
+
+
+async def no_details(occ: Occurrence) -> str:
+    return ""
+
+
+class MeetingEngine:
+    """One kind of meeting (e.g. "sync"): its occurrences, steps, posts and wake-up job."""
+
+    def __init__(self, services: Services, kind: str, timing: Timing,
+                 details: Details = no_details) -> None:
+        self.services = services
+        self.kind = kind
+        self.timing = timing
+        self.store = services.store
+        self.job_id = f"meetings:{kind}"
+        self.posts = MeetingPosts(services, f"meetings.{kind}", details)
+        self.jitsi: Jitsi = self.posts.jitsi
+        self._lock = asyncio.Lock()
+        self._wake: Wake | None = None
+        self._failed = False
+
+    async def start(self, wake: Wake) -> None:
+        """`wake` runs when a step is due (the owning feature's tick)."""
+        await self.store.migrate(db.COMPONENT, db.MIGRATIONS)
+        self.services.tracked.listen(self.posts.name, self.posts.on_reactions)
+        self._wake = wake
+
+    async def stop(self) -> None:
+        await self.posts.edits.flush()
+
+    # --- occurrences -------------------------------------------------------------------------
+
+    async def create(self, title: str, start: datetime, duration: timedelta, *,
+                     room_key: str | None = None, room_id: str | None = None,
+                     slot: datetime | None = None, extra: dict[str, Any] | None = None,
+                     ) -> Occurrence | None:
+        """A new occurrence with its own conference; None if its slot exists already."""
+        new = NewOccurrence(self.kind, title, start, duration, self.jitsi.new_conference(),
+                            room_key, room_id, slot, extra)
+        occ = await db.create(self.store, new)
+        if occ:
+            log.info("%s %d planned for %s", self.kind, occ.id, occ.start.isoformat())
+        return occ
+
+    async def upcoming(self, now: datetime) -> Occurrence | None:
+        """The first occurrence that is neither over, cancelled nor done."""
+        return next((o for o in await db.scheduled(self.store, self.kind) if o.end > now), None)
+
+    async def recorded(self, occ: Occurrence) -> dict[str, str]:
+        return await db.steps_of(self.store, occ.id)
+
+    async def refresh(self, occ: Occurrence) -> None:
+        """Something the announcement shows changed (e.g. the agenda): edit it soon."""
+        post = await self.posts.post(occ, ANNOUNCEMENT)
+        if post:
+            self.posts.refresh(post)
+
+    def link(self, occ: Occurrence) -> str:
+        return self.jitsi.link(occ.conference)
+
+    # --- running the steps ---------------------------------------------------------------------
+
+    async def run_due(self, now: datetime) -> None:
+        try:
+            async with self._lock:
+                self._failed = False
+                for occ in await db.scheduled(self.store, self.kind):
+                    await self._run_steps(occ, now)
+        finally:
+            await self.reschedule(now)  # even after a bug: the next wake-up must come
+
+    async def _run_steps(self, occ: Occurrence, now: datetime) -> None:
+        recorded = await self.recorded(occ)
+        for step, run in steps.decide(steps.plan(occ.start, occ.duration, self.timing),
+                                      recorded, now):
+            if run:
+                try:
+                    await self._perform(occ, step.name, recorded, now)
+                except (ChatError, RoomMissing) as err:
+                    log.warning("%s %d: %s failed, trying again later: %s",
+                                self.kind, occ.id, step.name, err)
+                    self._failed = True
+                    return  # later steps wait: they must not overtake this one
+            else:
+                log.info("%s %d: skipping %s, its time has passed", self.kind, occ.id, step.name)
+            await db.record_step(self.store, occ.id, step.name, RAN if run else SKIPPED, now)
+
+    async def _perform(self, occ: Occurrence, name: str, recorded: dict[str, str],
+                       now: datetime) -> None:
+        log.info("%s %d: %s", self.kind, occ.id, name)
+        if name == ANNOUNCE:
+            await self.posts.announce(occ)
+        elif name == START:
+            await self.posts.start(occ)
+        elif name == END:
+            await self.posts.end(occ, widget_shown=recorded.get(START) == RAN)
+            await db.set_status(self.store, occ.id, DONE)
+        else:
+            await self.posts.remind(occ, name, now)
+
+    async def announce(self, occ: Occurrence, now: datetime) -> bool:
+        """Announce now (ahead of its time); False if it was announced or skipped already."""
+        async with self._lock:
+            if ANNOUNCE in await self.recorded(occ):
+                return False
+            await self.posts.announce(occ)
+            await db.record_step(self.store, occ.id, ANNOUNCE, RAN, now)
+        await self.reschedule(now)
+        return True
+
+    async def reschedule(self, now: datetime) -> None:
+        """Wake at the next step's time (or soon again after a failure)."""
+        times = []
+        for occ in await db.scheduled(self.store, self.kind):
+            plan = steps.plan(occ.start, occ.duration, self.timing)
+            when = steps.next_time(plan, await self.recorded(occ))
+            if when is not None:
+                times.append(when)
+        scheduler = self.services.scheduler
+        if not times or self._wake is None:
+            if scheduler.get_job(self.job_id):
+                scheduler.remove_job(self.job_id)
+            return
+        when = max(min(times), now + RETRY if self._failed else now)
+        scheduler.add_job(self._wake, DateTrigger(when), id=self.job_id, replace_existing=True,
+                          misfire_grace_time=None, coalesce=True)
+
+    # --- changes by organizers ---------------------------------------------------------------
+
+    async def cancel(self, occ: Occurrence, now: datetime, note: str, cause: str) -> None:
+        """Cancel it; the announcement says so and whoever answered is told."""
+        async with self._lock:
+            await db.set_status(self.store, occ.id, CANCELLED)
+            post = await self.posts.post(occ, ANNOUNCEMENT)
+            if post:
+                self.posts.refresh(post)
+                await self.posts.tell(occ, f"cancel {cause}",
+                                      lambda people: self.posts.texts.cancelled(occ, people, note))
+        await self.reschedule(now)
+
+    async def move(self, occ: Occurrence, start: datetime, now: datetime, cause: str) -> None:
+        """Move it, keeping the answers; reminders follow the new time, everyone is told."""
+        async with self._lock:
+            await db.set_start(self.store, occ.id, start)
+            moved = await db.get(self.store, occ.id)
+            assert moved is not None
+            await self._replan_reminders(moved, now)
+            post = await self.posts.post(moved, ANNOUNCEMENT)
+            if post:
+                await self._keep_posts_open(moved, post)
+                await self.posts.tell(moved, f"move {cause}", lambda people: (
+                    self.posts.texts.moved(moved, occ.start, self.link(moved), people)))
+        await self.reschedule(now)
+
+    async def _replan_reminders(self, occ: Occurrence, now: datetime) -> None:
+        """Reminders count from the new time; those already past are covered by the notice."""
+        plan = [s for s in steps.plan(occ.start, occ.duration, self.timing) if s.is_reminder]
+        recorded = await self.recorded(occ)
+        await db.forget_steps(self.store, occ.id, [s.name for s in plan if s.name in recorded])
+        for step in plan:
+            if step.at <= now:
+                await db.record_step(self.store, occ.id, step.name, SKIPPED, now)
+
+    async def _keep_posts_open(self, occ: Occurrence, post: TrackedPost) -> None:
+        await self.services.tracked.keep_open_until(post.event_id, self.posts.last_day(occ))
+        self.posts.refresh(post)

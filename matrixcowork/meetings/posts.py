@@ -1,0 +1,187 @@
+"""What the steps of a meeting send, and the upkeep of its posts.
+
+The announcement and the start post are tracked posts (feature `meetings.<kind>`, subject the
+occurrence id): reactions to the announcement are the RSVPs and re-render it in place
+(coalesced edits), ✋ on the start post is attendance. Every send carries a transaction id
+derived from occurrence and step, so a step repeated after a crash is not posted twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime
+
+from ..chat import ChatError, txn_for
+from ..formatting import mention
+from ..i18n import Markup, escape
+from ..jitsi import Jitsi
+from ..postedits import CoalescedEdits
+from ..services import Services
+from ..tracked import TrackedPost
+from . import db, rsvp, widget
+from .db import CANCELLED, SCHEDULED, Occurrence
+from .render import MeetingTexts
+
+log = logging.getLogger(__name__)
+
+ANNOUNCEMENT, START_POST = "announcement", "start"
+Details = Callable[[Occurrence], Awaitable[str]]
+
+
+class RoomMissing(Exception):
+    """The meeting's room does not exist (yet) or the bot is not in it."""
+
+
+class MeetingPosts:
+    def __init__(self, services: Services, name: str, details: Details) -> None:
+        self.services = services
+        self.name = name
+        self.details = details
+        self.store = services.store
+        self.chat = services.chat
+        self.jitsi = Jitsi(services.config.jitsi)
+        self.texts = MeetingTexts(services.i18n)
+        self.edits = CoalescedEdits(services.chat)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def room_of(self, occ: Occurrence) -> str:
+        if occ.room_id:
+            return occ.room_id
+        room_id = await self.services.rooms.room_id(occ.room_key) if occ.room_key else None
+        if room_id is None:
+            raise RoomMissing(f"no room for {occ.kind} {occ.id} ({occ.room_key})")
+        await db.set_room_id(self.store, occ.id, room_id)
+        return room_id
+
+    async def post(self, occ: Occurrence, kind: str) -> TrackedPost | None:
+        return await self.services.tracked.find(self.name, kind, str(occ.id))
+
+    async def answers(self, occ: Occurrence) -> dict[str, str]:
+        """User -> yes / maybe / no, from the reactions to the announcement."""
+        post = await self.post(occ, ANNOUNCEMENT)
+        return rsvp.answers(await self.services.tracked.reactions(post)) if post else {}
+
+    def name_of(self, room_id: str | None, user_id: str) -> str:
+        """The display name in the meeting's room, else in any room shared with the bot."""
+        rooms = self.services.client.rooms
+        for room in [rooms[room_id]] if room_id in rooms else rooms.values():
+            name = room.user_name(user_id)
+            if name:
+                return name
+        return user_id
+
+    def names(self, room_id: str | None, users: Sequence[str]) -> list[str]:
+        return [escape(self.name_of(room_id, user)) for user in users]
+
+    def pills(self, room_id: str, users: Sequence[str]) -> list[Markup]:
+        return [mention(user, self.name_of(room_id, user)) for user in users]
+
+    async def named_answers(self, occ: Occurrence) -> dict[str, list[str]]:
+        answers = await self.answers(occ)
+        return {a: self.names(occ.room_id, rsvp.who(answers, a)) for a in rsvp.ANSWERS}
+
+    async def announcement_text(self, occurrence_id: int) -> str:
+        occ = await db.get(self.store, occurrence_id)
+        assert occ is not None
+        if occ.status == CANCELLED:
+            return self.texts.cancelled_announcement(occ)
+        return self.texts.announcement(occ, self.jitsi.link(occ.conference),
+                                       await self.named_answers(occ), await self.details(occ))
+
+    async def overview(self, occ: Occurrence) -> str:
+        return self.texts.overview(occ, self.jitsi.link(occ.conference),
+                                   await self.named_answers(occ), await self.details(occ))
+
+    # --- the steps ---------------------------------------------------------------------------
+
+    async def announce(self, occ: Occurrence) -> None:
+        room_id = await self.room_of(occ)
+        text = await self.announcement_text(occ.id)
+        event_id = await self._send(occ, room_id, "announce", text)
+        self.edits.shown(event_id, text)
+        await self.services.tracked.register(
+            room_id, event_id, self.name, ANNOUNCEMENT, str(occ.id), open_until=self.last_day(occ)
+        )
+        await self._offer(room_id, event_id, rsvp.OFFERED)
+
+    async def remind(self, occ: Occurrence, step: str, now: datetime) -> None:
+        room_id = await self.room_of(occ)
+        people = rsvp.who(await self.answers(occ), rsvp.YES, rsvp.MAYBE)
+        text = self.texts.reminder(occ, self.jitsi.link(occ.conference), occ.start - now,
+                                   self.pills(room_id, people))
+        await self._send(occ, room_id, step, text, mentions=people)
+
+    async def start(self, occ: Occurrence) -> None:
+        room_id = await self.room_of(occ)
+        text = self.texts.start(occ, self.jitsi.link(occ.conference))
+        event_id = await self._send(occ, room_id, "start", text)
+        await self.services.tracked.register(
+            room_id, event_id, self.name, START_POST, str(occ.id), open_until=self.last_day(occ)
+        )
+        await self._offer(room_id, event_id, (rsvp.HERE,))
+        try:
+            await widget.show(self.chat, self.jitsi, room_id, occ.conference, occ.title)
+        except ChatError as err:
+            log.warning("no Jitsi widget in %s (the link is posted): %s", room_id, err)
+
+    async def end(self, occ: Occurrence, widget_shown: bool) -> None:
+        room_id = await self.room_of(occ)
+        if widget_shown:
+            try:
+                await widget.hide(self.chat, self.jitsi, room_id, occ.conference)
+            except ChatError as err:
+                log.warning("cannot remove the Jitsi widget in %s: %s", room_id, err)
+        names = self.names(room_id, await db.attendees(self.store, occ.id))
+        await self._send(occ, room_id, "end",
+                         self.texts.summary(occ, names, await self.details(occ)))
+
+    # --- changes ---------------------------------------------------------------------------
+
+    def refresh(self, post: TrackedPost) -> None:
+        """The announcement's content changed: edit it soon."""
+        occurrence_id = int(post.subject)
+        self.edits.request(post.room_id, post.event_id,
+                           lambda: self.announcement_text(occurrence_id))
+
+    async def tell(self, occ: Occurrence, what: str, text_for: Callable[[list[Markup]], str]
+                   ) -> None:
+        """A notice in the meeting's room that mentions everyone who answered."""
+        room_id = await self.room_of(occ)
+        people = sorted(await self.answers(occ))
+        await self._send(occ, room_id, what, text_for(self.pills(room_id, people)),
+                         mentions=people)
+
+    async def on_reactions(self, post: TrackedPost, user_id: str) -> None:
+        occ = await db.get(self.store, int(post.subject))
+        if occ is None or occ.status != SCHEDULED:
+            return
+        if post.kind == ANNOUNCEMENT:
+            self.refresh(post)
+            return
+        here = [r for r in await self.services.tracked.reactions(post, user_id)
+                if rsvp.is_here(r.key)]
+        if here:
+            await db.attend(self.store, occ.id, user_id, here[0].ts // 1000)
+        else:
+            await db.unattend(self.store, occ.id, user_id)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    async def _send(self, occ: Occurrence, room_id: str, what: str, text: str,
+                    mentions: list[str] | None = None) -> str:
+        txn = txn_for(self.name, str(occ.id), what, db.utc_text(occ.start))
+        return await self.chat.send(room_id, text, mentions=mentions, txn=txn)
+
+    async def _offer(self, room_id: str, event_id: str, keys: Sequence[str]) -> None:
+        """The bot reacts first, so members answer with one click."""
+        for key in keys:
+            try:
+                await self.chat.react(room_id, event_id, key)
+            except ChatError as err:
+                log.warning("cannot add the %s reaction: %s", key, err)
+
+    def last_day(self, occ: Occurrence) -> date:
+        """Reactions to its posts count until the end of the meeting's day."""
+        return occ.end.astimezone(self.services.clock.tz).date()
