@@ -15,6 +15,8 @@ from .commands import CommandRouter
 from .config import Config
 from .features import Feature
 from .features.checkin import CheckinFeature
+from .features.people import PeopleFeature
+from .features.people.coffee import CoffeeFeature
 from .features.space import SpaceFeature
 from .features.status import StatusFeature
 from .features.sync import SyncFeature
@@ -35,7 +37,7 @@ log = logging.getLogger(__name__)
 
 def feature_classes() -> list[type[Feature]]:
     """Every feature the bot knows, in start order."""
-    return [StatusFeature, SpaceFeature, CheckinFeature, SyncFeature]
+    return [StatusFeature, SpaceFeature, CheckinFeature, SyncFeature, PeopleFeature, CoffeeFeature]
 
 
 class App:

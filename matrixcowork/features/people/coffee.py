@@ -1,0 +1,146 @@
+"""Coffee roulette: `!coffee join|leave|pause|status|stats` and the daily job that runs rounds.
+
+The job runs every day at the round's time and once at start (to catch up after downtime);
+`Rounds.tick(now)` decides what is due, so tests drive it with any `now`. Skips (💤 on the
+heads-up) and meetings (✅ on the follow-up) are read from the tracked posts when needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+
+from ...arguments import integer
+from ...commands import Arg, CommandContext, command
+from ...config import Config
+from ...i18n import _
+from ...services import Services
+from .. import Feature
+from . import coffee_db as db
+from . import db as people_db
+from .cards import Cards, display_name
+from .coffee_text import CoffeeText, RoundFigures, met_rate
+from .rounds import Rounds
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "coffee:daily"
+MAX_PAUSE_WEEKS = 52
+STATS_DAYS = 366
+
+
+class CoffeeFeature(Feature):
+    name = "coffee"
+    migrations = db.MIGRATIONS
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        return config.coffee is not None
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        assert services.config.coffee is not None
+        self.config = services.config.coffee
+        self.store = services.store
+        cards = Cards(services.i18n, lambda u: display_name(services.client, u),
+                      services.config.command_prefix)
+        self.text = CoffeeText(services.i18n, cards, services.store,
+                               services.config.command_prefix)
+        self.rounds = Rounds(services, self.config, self.text)
+        self.catching_up: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        trigger = CronTrigger(hour=self.config.time.hour, minute=self.config.time.minute,
+                              timezone=self.services.clock.tz)
+        self.services.scheduler.add_job(
+            self._scheduled, trigger, id=JOB_ID, replace_existing=True,
+            misfire_grace_time=3600, coalesce=True,
+        )
+        # Catch up on what was due while the bot was down, without holding up its start (rooms
+        # for many groups take a while under the homeserver's rate limits).
+        self.catching_up = asyncio.create_task(self._scheduled(), name="coffee-catch-up")
+
+    async def stop(self) -> None:
+        if self.catching_up and not self.catching_up.done():
+            self.catching_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.catching_up
+
+    async def tick(self, now: datetime) -> None:
+        """Heads-up, pairing, rooms and follow-ups: whatever is due at `now`."""
+        await self.rounds.tick(now)
+
+    async def _scheduled(self) -> None:
+        try:
+            await self.tick(self.services.clock.now())
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the coffee roulette's daily step failed")
+
+    async def figures(self) -> list[RoundFigures]:
+        """The last year's rounds that paired anyone, newest first, with who met."""
+        today = self.services.clock.today()
+        groups = await db.groups(self.store, today - timedelta(days=STATS_DAYS), today)
+        days = sorted({g.round_date for g in groups}, reverse=True)
+        figures = []
+        for day in days:
+            of_day = [g for g in groups if g.round_date == day]
+            met = [await self.rounds.met(g) for g in of_day]
+            asked = sum(g.followup_event_id is not None for g in of_day)
+            figures.append(RoundFigures(day, len(of_day), asked, sum(met)))
+        return figures
+
+    # --- commands -------------------------------------------------------------------------
+
+    @command("coffee join", help=_("Take part in the coffee roulette"))
+    async def join(self, ctx: CommandContext) -> None:
+        today = self.services.clock.today()
+        if await db.join(self.store, ctx.sender, today):
+            await people_db.know(self.store, ctx.sender, today, "coffee")
+            await ctx.reply(ctx.t(
+                _("You are in! Next coffee round: {when}."),
+                when=self.services.i18n.datetime(self._next_start())))
+        else:
+            await ctx.reply(ctx.t(_("You are already in the coffee roulette.")))
+
+    @command("coffee leave", help=_("Stop taking part in the coffee roulette"))
+    async def leave(self, ctx: CommandContext) -> None:
+        if await db.leave(self.store, ctx.sender):
+            await ctx.reply(ctx.t(_("You left the coffee roulette. Come back any time with "
+                                    "{join}."), join=self.text.command("coffee join")))
+        else:
+            await ctx.reply(ctx.t(_("You were not in the coffee roulette.")))
+
+    @command("coffee pause", Arg("weeks", integer(1, MAX_PAUSE_WEEKS)),
+             help=_("Skip the coffee roulette for some weeks"))
+    async def pause(self, ctx: CommandContext, weeks: int) -> None:
+        until = self.services.clock.today() + timedelta(weeks=weeks)
+        if await db.pause(self.store, ctx.sender, until):
+            await ctx.reply(ctx.t(_("Paused: no coffee rounds for you before {date}."),
+                                  date=self.services.i18n.date(until)))
+        else:
+            await ctx.reply(ctx.t(_("You are not in the coffee roulette. Type {join} to take "
+                                    "part."), join=self.text.command("coffee join")))
+
+    @command("coffee status", help=_("Your coffee roulette: next round, who takes part, "
+                                     "how many met"))
+    async def status(self, ctx: CommandContext) -> None:
+        day = self.rounds.schedule.next_round(self.services.clock.now())
+        you = await db.participant(self.store, ctx.sender)
+        await ctx.reply(self.text.status(
+            you, self.rounds.schedule.start(day), len(await self.rounds.taking_part(day)),
+            ctx.sender in await self.rounds.skipping(day), met_rate(await self.figures()),
+        ))
+
+    @command("coffee stats", help=_("Coffee rounds and how many groups met"))
+    async def stats(self, ctx: CommandContext) -> None:
+        await ctx.reply(self.text.stats(await self.figures()))
+
+    def _next_start(self) -> datetime:
+        schedule = self.rounds.schedule
+        return schedule.start(schedule.next_round(self.services.clock.now()))
