@@ -82,11 +82,13 @@ async def test_skipping_cancels_tells_who_answered_and_the_next_one_follows(
 ) -> None:
     world, post_id = await announced_with_answers(make_bot, members)
     anna, ben, cem, room = world.anna, world.ben, world.cem, world.room
+    await ben.ask(room, "!agenda add Budget")
 
     skipped = await anna.ask(room, "!sync skip")
 
     next_one = "The next one: Tue, Feb 2, 2027, 6:00\u202fPM."
-    assert skipped.body == f"Cancelled: the sync on {JAN_5}. {next_one}"
+    assert skipped.body == (f"Cancelled: the sync on {JAN_5}. {next_one} "
+                            "Its agenda moves there too.")
     notice = await world.next_post("🚫")
     assert notice.body.startswith(f"🚫 Monthly sync on {JAN_5} is cancelled.")
     assert next_one in notice.body
@@ -94,6 +96,7 @@ async def test_skipping_cancels_tells_who_answered_and_the_next_one_follows(
     await world.wait_for_edit(post_id, has=["cancelled"])
     overview = await ben.ask(room, "!sync")
     assert overview.body.startswith("📅 Monthly sync: Tue, Feb 2, 2027, 6:00\u202fPM")
+    assert f"1. Budget – {nick(ben)}" in overview.body
     await world.tick(berlin(2027, 1, 5, 19, 0))  # the cancelled one: no start, no summary
     await world.barrier()
     assert [p.body[:1] for p in world.posts()] == ["📅", "🚫"]

@@ -147,9 +147,14 @@ class SyncFeature(Feature):
         following = await self.series.following(occ)
         note = ctx.t(_("The next one: {when}."), when=self.services.i18n.datetime(following))
         await self.engine.cancel(occ, now, note, cause=ctx.event_id)
+        nxt = await self.series.next(now)
+        moved = await agenda.carry_over(self.store, occ.id, nxt.id)
+        await self.engine.refresh(nxt)
         await self.tick(now)
-        await ctx.reply(ctx.t(_("Cancelled: the sync on {when}."), when=self.texts.when(occ))
-                        + " " + note)
+        answer = [ctx.t(_("Cancelled: the sync on {when}."), when=self.texts.when(occ)), note]
+        if moved:
+            answer.append(ctx.t(_("Its agenda moves there too.")))
+        await ctx.reply(" ".join(answer))
 
     @command("sync move", Arg("YYYY-MM-DD HH:MM", local_datetime, rest=True),
              help=_("Move the next sync to another time (YYYY-MM-DD HH:MM)"),

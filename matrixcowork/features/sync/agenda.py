@@ -50,3 +50,11 @@ async def add(store: Store, occurrence_id: int, author: str, text: str, at: int)
 
 async def remove(store: Store, item: Item) -> None:
     await store.execute("DELETE FROM sync_agenda WHERE id = ?", (item.id,))
+
+
+async def carry_over(store: Store, from_occurrence: int, to_occurrence: int) -> int:
+    """A cancelled sync's topics go to the next one, after what is there; returns how many."""
+    return await store.execute(
+        "UPDATE sync_agenda SET occurrence_id = ? WHERE occurrence_id = ?",
+        (to_occurrence, from_occurrence),
+    )
