@@ -5,6 +5,9 @@ connection errors with backoff while keeping the transaction id, so a retried se
 duplicated; this module adds retries for transient 5xx answers (a homeserver restarting behind a
 proxy) and turns every remaining error response into a `ChatError`. Callers that must not send
 twice across a crash pass a deterministic `txn`: the homeserver de-duplicates it.
+
+In an encrypted room everything is sent encrypted, reactions included (nio alone would send
+those in clear), and reactions read back from the homeserver are decrypted (crypto.py).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
+from uuid import uuid4
 
 from nio import (
     AsyncClient,
@@ -26,7 +30,9 @@ from nio import (
     RoomSendResponse,
 )
 from nio.api import RelationshipType
+from nio.rooms import MatrixRoom
 
+from . import crypto
 from .formatting import message_content
 
 log = logging.getLogger(__name__)
@@ -39,6 +45,7 @@ CLIENT_CONFIG = AsyncClientConfig(
     request_timeout=60,
     store_sync_tokens=False,
 )
+CLEAR_IN_NIO = frozenset({"m.reaction"})  # nio's room_send leaves these unencrypted
 
 
 class ChatError(Exception):
@@ -86,13 +93,34 @@ class Chat:
     async def send_event(
         self, room_id: str, event_type: str, content: dict[str, Any], txn: str | None = None
     ) -> str:
-        response: RoomSendResponse = await self._call(
-            f"send {event_type} to {room_id}",
-            lambda: self.client.room_send(
-                room_id, event_type, content, tx_id=txn, ignore_unverified_devices=True
-            ),
-        )
+        """Send any room event; in an encrypted room it is encrypted, reactions included."""
+        encrypted = self.client.olm is not None and await self._encrypted(room_id)
+        if encrypted and event_type in CLEAR_IN_NIO:
+            txn = txn or uuid4().hex  # one id for all retries
+
+            def send() -> Awaitable[Any]:
+                return crypto.send_encrypted(self.client, room_id, event_type, content, txn)
+        else:
+            def send() -> Awaitable[Any]:
+                return self.client.room_send(
+                    room_id, event_type, content, tx_id=txn, ignore_unverified_devices=True
+                )
+        response: RoomSendResponse = await self._call(f"send {event_type} to {room_id}", send)
         return response.event_id
+
+    async def _encrypted(self, room_id: str) -> bool:
+        """Whether a room is encrypted. nio can only send with encryption on to rooms a sync
+        told it about: a room created or joined a moment ago is looked up and made known."""
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            encrypted = await self.get_state(room_id, "m.room.encryption") is not None
+            room = MatrixRoom(room_id, self.user_id, encrypted)
+            self.client.rooms[room_id] = room
+            if encrypted:
+                self.client.encrypted_rooms.add(room_id)
+        if room.encrypted and self.client.should_query_keys:
+            await self.client.keys_query()  # a device that just appeared gets this message too
+        return room.encrypted
 
     async def send(
         self,
@@ -140,11 +168,13 @@ class Chat:
 
     async def reactions_to(self, room_id: str, event_id: str) -> list[ReactionEvent]:
         """Every reaction the homeserver holds for an event (redacted ones are left out)."""
+        # No event type filter: in an encrypted room reactions are m.room.encrypted.
         relations = self.client.room_get_event_relations(
-            room_id, event_id, RelationshipType.annotation, "m.reaction"
+            room_id, event_id, RelationshipType.annotation
         )
         try:
-            return [event async for event in relations if isinstance(event, ReactionEvent)]
+            events = crypto.decrypted(self.client, room_id, [e async for e in relations])
+            return [event for event in events if isinstance(event, ReactionEvent)]
         except AttributeError:
             # nio's iterator reads `next_batch` from an error response: a refused page.
             raise ChatError(

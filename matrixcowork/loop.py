@@ -22,6 +22,7 @@ from nio import (
     SyncResponse,
 )
 
+from . import crypto
 from .commands import CommandRouter
 from .features import EventHandler
 from .services import Services
@@ -213,14 +214,6 @@ class SyncLoop:
             self.first_sync_done.set()
 
     async def _after_sync(self, response: SyncResponse) -> None:
-        """Key upload, query and claim that nio's sync_forever would do (encryption only)."""
-        client = self.services.client
-        if not client.olm:
-            return
-        if client.should_upload_keys:
-            await client.keys_upload()
-        if client.should_query_keys:
-            await client.keys_query()
-        if client.should_claim_keys:
-            await client.keys_claim(client.get_users_for_key_claiming())
-        await client.send_to_device_messages()
+        """Key upload, query and claim, and queued to-device messages, before the batch is
+        handled: replies then reach every device that was new in it."""
+        await guarded("key maintenance", lambda: crypto.keep_keys(self.services.client))

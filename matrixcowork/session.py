@@ -1,4 +1,8 @@
-"""Logging in once and keeping the device: the token and device id live in the data dir."""
+"""Logging in once and keeping the device: the token and device id live in the data dir.
+
+With encryption the device's keys live next to them (`crypto/`), so after a restart the same
+device, with the same keys, goes on; members never have to trust a new one.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 
 from nio import AsyncClient, LoginResponse, WhoamiResponse
 
+from . import crypto
 from .chat import CLIENT_CONFIG
 from .config import Config
 
@@ -55,39 +60,79 @@ async def _token_works(client: AsyncClient) -> str | None:
     return None
 
 
-async def connect(config: Config) -> AsyncClient:
-    """A logged-in client; reuses the stored device so restarts don't pile up devices."""
-    data_dir = config.data_dir
-    path = data_dir / CREDENTIALS_FILE
-    client = AsyncClient(config.homeserver, config.user_id, config=CLIENT_CONFIG)
-    stored = _read(path)
-    previous_device = None
-    if stored and stored.user_id == config.user_id and stored.homeserver == config.homeserver:
-        client.restore_login(stored.user_id, stored.device_id, stored.access_token)
-        if await _token_works(client):
-            log.info("logged in as %s with stored device %s", stored.user_id, stored.device_id)
-            return client
-        log.warning("stored access token was rejected; logging in again")
-        previous_device = stored.device_id
-        client.access_token = ""
+def _new_client(config: Config) -> AsyncClient:
+    """A client whose crypto store (if encryption is available) lives in the data dir."""
+    encrypted = crypto.available()
+    if not encrypted:
+        log.warning("matrix-nio[e2e] is not installed: the bot cannot read encrypted rooms")
+    store_path = str(crypto.store_dir(config.data_dir)) if encrypted else ""
+    return AsyncClient(config.homeserver, config.user_id, store_path=store_path,
+                       config=crypto.client_config(CLIENT_CONFIG, encrypted))
 
+
+async def _resume(client: AsyncClient, stored: Credentials) -> bool:
+    """Use the stored token if the server still accepts it; the crypto store of its device
+    is loaded only then (restore_login loads it)."""
+    client.user_id, client.access_token = stored.user_id, stored.access_token
+    device_id = await _token_works(client)
+    if device_id is None:
+        client.access_token = ""
+        return False
+    client.restore_login(stored.user_id, device_id, stored.access_token)
+    return True
+
+
+async def _login(config: Config, client: AsyncClient, device_id: str | None) -> None:
+    """Log in with the access token or the password (into `device_id` if given)."""
     if config.access_token is not None:
         client.access_token = config.access_token.get_secret_value()
         client.user_id = config.user_id
-        device_id = await _token_works(client)
-        if device_id is None:
-            await client.close()
+        token_device = await _token_works(client)
+        if token_device is None:
             raise LoginFailed(f"the access token is not valid for {config.user_id}")
-        client.restore_login(config.user_id, device_id, client.access_token)
-    elif config.password is not None:
-        if previous_device:
-            client.device_id = previous_device  # nio logs in to this device if set
-        response = await client.login(
-            config.password.get_secret_value(), device_name="matrixcowork"
-        )
-        if not isinstance(response, LoginResponse):
-            await client.close()
-            raise LoginFailed(f"password login for {config.user_id} failed: {response.message}")
+        client.restore_login(config.user_id, token_device, client.access_token)
+        return
+    assert config.password is not None
+    client.device_id = device_id  # nio logs in to this device if set
+    response = await client.login(config.password.get_secret_value(), device_name="matrixcowork")
+    if not isinstance(response, LoginResponse):
+        raise LoginFailed(f"password login for {config.user_id} failed: {response.message}")
+
+
+async def _fresh_if_keys_lost(config: Config, client: AsyncClient) -> AsyncClient:
+    """After logging in again to the old device: if it was signed out, its keys went with it,
+    and members' apps treat it as gone. Then a new device with new keys is the clean way."""
+    if client.olm is None or config.password is None or await crypto.own_device_has_keys(client):
+        return client
+    log.warning("device %s lost its keys (signed out?); starting a new device", client.device_id)
+    await client.logout()
+    await client.close()
+    fresh = _new_client(config)
+    try:
+        await _login(config, fresh, None)
+    except BaseException:
+        await fresh.close()
+        raise
+    return fresh
+
+
+async def connect(config: Config) -> AsyncClient:
+    """A logged-in client; reuses the stored device (and its keys) so restarts don't pile up
+    devices and members need not trust a new one."""
+    path = config.data_dir / CREDENTIALS_FILE
+    client = _new_client(config)
+    stored = _read(path)
+    try:
+        if stored and stored.user_id == config.user_id and stored.homeserver == config.homeserver:
+            if not await _resume(client, stored):
+                log.warning("stored access token was rejected; logging in again")
+                await _login(config, client, stored.device_id)
+                client = await _fresh_if_keys_lost(config, client)
+        else:
+            await _login(config, client, None)
+    except BaseException:
+        await client.close()
+        raise
     _write(path, Credentials(config.homeserver, config.user_id, client.device_id,
                              client.access_token))
     log.info("logged in as %s, device %s", config.user_id, client.device_id)

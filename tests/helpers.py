@@ -15,8 +15,10 @@ from typing import Any
 from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, SyncResponse
 
 from matrixcowork.app import App, feature_classes
+from matrixcowork.chat import Chat
 from matrixcowork.clock import FakeClock
 from matrixcowork.config import Config, parse_config
+from matrixcowork.crypto import keep_keys
 from matrixcowork.devserver import DevServer
 
 _counter = itertools.count()
@@ -65,7 +67,11 @@ class Member:
 
     async def start(self) -> None:
         await self.client.sync(timeout=0, full_state=True)
+        await self._after_sync()
         self._task = asyncio.create_task(self._sync_forever())
+
+    async def _after_sync(self) -> None:
+        """Nothing to do for a client without encryption."""
 
     async def _sync_forever(self) -> None:
         while True:
@@ -73,6 +79,7 @@ class Member:
             if not isinstance(response, SyncResponse):
                 await asyncio.sleep(0.2)
                 continue
+            await self._after_sync()
             async with self._changed:
                 for room_id, joined in response.rooms.join.items():
                     self.seen.extend(Seen(room_id, e) for e in joined.timeline.events)
@@ -131,12 +138,48 @@ class Member:
         await self.client.join(room_id)
 
 
-async def make_member(server: DevServer, name: str) -> Member:
+class EncryptedMember(Member):
+    """A member whose app encrypts like Element: keys kept up after every sync, messages and
+    reactions encrypted in encrypted rooms, keys shared with every device it sees."""
+
+    async def _after_sync(self) -> None:
+        await keep_keys(self.client)
+
+    async def say(self, room_id: str, body: str) -> str:
+        return await Chat(self.client).send_event(
+            room_id, "m.room.message", {"msgtype": "m.text", "body": body}
+        )
+
+    async def react(self, room_id: str, event_id: str, key: str) -> str:
+        return await Chat(self.client).react(room_id, event_id, key)
+
+    def knows(self, user_id: str) -> set[str]:
+        """The devices of `user_id` this app would share its room keys with."""
+        return {d.id for d in self.client.device_store.active_user_devices(user_id)}
+
+    async def wait_until_knows(self, user_id: str, device_id: str,
+                               timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Until the app learned of a device (as Element would, from the next syncs)."""
+        async def learn() -> None:
+            async with self._changed:
+                while device_id not in self.knows(user_id):
+                    await self._changed.wait()
+
+        await asyncio.wait_for(learn(), timeout)
+
+
+async def make_member(server: DevServer, name: str, encrypted: bool = False,
+                      store_dir: Path | None = None) -> Member:
+    """A member's app; `encrypted` needs an existing `store_dir` for its keys."""
     account = server.register(unique(name), "secret-" + uuid.uuid4().hex)
-    config = AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False)
-    client = AsyncClient(server.url, account.user_id, config=config)
+    config = AsyncClientConfig(store_sync_tokens=False, encryption_enabled=encrypted)
+    store_path = ""
+    if encrypted:
+        assert store_dir is not None, "an encrypting member needs a store_dir"
+        store_path = str(store_dir)
+    client = AsyncClient(server.url, account.user_id, store_path=store_path, config=config)
     client.restore_login(account.user_id, account.device_id, account.access_token)
-    member = Member(client, name)
+    member = (EncryptedMember if encrypted else Member)(client, name)
     await member.start()
     return member
 
