@@ -8,7 +8,13 @@ from typing import Any
 from tests.helpers import Bot, Member, Seen, berlin, unique
 
 from .people_world import nick, shared_room
-from .space_world import invite_into_space, join, provisioned_community, welcome_of
+from .space_world import (
+    barrier,
+    invite_into_space,
+    join,
+    provisioned_community,
+    welcome_of,
+)
 
 
 @dataclass
@@ -169,6 +175,7 @@ async def test_member_since_is_the_day_of_joining_the_space(
     clock.set(berlin(2026, 12, 2, 9, 0))
     await invite_into_space(world, anna, ben)
     await anna.wait_for(welcome_of(ben, world.general))
+    await barrier(anna, world.general)  # the join is handled to its end, not only welcomed
 
     clock.set(berlin(2026, 12, 3, 9, 0))
     assert await join(ben, world.general)
