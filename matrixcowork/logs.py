@@ -85,6 +85,10 @@ def setup_logging(level: str, secrets: Iterable[str] = ()) -> RedactSecrets:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("apscheduler", "aiohttp.access"):
+    # Libraries that log every request, row or state event would drown the bot's own lines.
+    for noisy in ("apscheduler", "aiohttp.access", "aiosqlite", "nio.rooms"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    logging.getLogger("nio").setLevel(max(logging.INFO, root.level))
+    # nio warns about every expected 404 (an alias that does not exist yet).
+    logging.getLogger("nio.responses").setLevel(logging.ERROR)
     return redact
