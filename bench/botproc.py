@@ -1,0 +1,77 @@
+"""The bot under measurement: `matrixcowork run`, plus stamps of what it did and when.
+
+Stamps, each with this process's `time.time()`:
+- `live`: the first sync is handled and the features run (`App.start` returned);
+- `checkin`: an attendance row was committed (wraps the check-in feature's one write verb);
+- `command`: a command was answered (the dispatcher's command path returned).
+The bot itself is unchanged: the wrappers only add a line to the records file.
+
+    python -m bench.botproc --config bot.yaml --out records.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+from typing import Any
+
+from matrixcowork.app import App
+from matrixcowork.config import load_config
+from matrixcowork.features.checkin import db as checkin_db
+from matrixcowork.logs import setup_logging
+from matrixcowork.loop import Dispatcher
+
+from .processes import JsonLines
+
+
+def install_stamps(out: JsonLines) -> None:
+    check_in = checkin_db.check_in
+    on_command = Dispatcher._on_command
+
+    async def stamped_check_in(store: Any, day: Any, user_id: str, *args: Any,
+                               **kwargs: Any) -> None:
+        await check_in(store, day, user_id, *args, **kwargs)
+        out.write("checkin", user=user_id)
+
+    async def stamped_on_command(self: Dispatcher, room_id: str, event: Any) -> None:
+        await on_command(self, room_id, event)
+        out.write("command", id=event.event_id)
+
+    checkin_db.check_in = stamped_check_in  # the feature calls it as `db.check_in`
+    Dispatcher._on_command = stamped_on_command  # type: ignore[method-assign]
+
+
+async def run(config_path: str, out: JsonLines) -> None:
+    config = load_config(config_path)
+    setup_logging(config.log_level, [s.get_secret_value() for s in (config.password,) if s])
+    app = App(config)
+    try:
+        await app.start()
+        out.write("live")
+        await app.wait()
+    finally:
+        await app.stop()
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    out = JsonLines(args.out)
+    install_stamps(out)
+    task = asyncio.create_task(run(args.config, out))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--out", required=True)
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Processes under measurement: the bot and the bare client, each writing JSON lines.
+
+Each process stamps what it did with its own `time.time()` the moment it happened and appends
+it to a file; the driver only reads the file afterwards, so polling it costs no precision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Record = dict[str, Any]
+
+
+class Proc:
+    def __init__(self, name: str, args: list[str], out: Path, log: Path) -> None:
+        self.name = name
+        self.out = out
+        out.unlink(missing_ok=True)
+        out.touch()
+        self._offset = 0
+        self.records: list[Record] = []
+        with open(log, "ab") as log_file:
+            self.started = time.time()
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", *args, "--out", str(out)],
+                stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        self.log = log
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def poll(self) -> list[Record]:
+        """Read what the process wrote since the last call; returns all records so far."""
+        with open(self.out, "rb") as fh:
+            fh.seek(self._offset)
+            data = fh.read()
+        complete = data[: data.rfind(b"\n") + 1]
+        self._offset += len(complete)
+        self.records += [json.loads(line) for line in complete.splitlines() if line.strip()]
+        return self.records
+
+    async def wait_for(self, found: Callable[[list[Record]], Any], timeout: float,
+                       what: str) -> Any:
+        """Poll until `found(records)` returns something truthy; fail if the process died."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = found(self.poll())
+            if result:
+                return result
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited ({self.process.returncode}) waiting "
+                                   f"for {what}; see {self.log}")
+            await asyncio.sleep(0.02)
+        raise TimeoutError(f"{self.name}: no {what} within {timeout:.0f} s; see {self.log}")
+
+    async def live(self, timeout: float = 120) -> Record:
+        return await self.wait_for(lambda rs: first(rs, "live"), timeout, "first sync")
+
+    def rss_mb(self) -> float:
+        return rss_mb(self.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def first(records: list[Record], kind: str) -> Record | None:
+    return next((r for r in records if r["kind"] == kind), None)
+
+
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory of a process in MB, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} for process {pid}")
+
+
+class JsonLines:
+    """The writing side, used inside the measured processes: one flushed line per record."""
+
+    def __init__(self, path: str) -> None:
+        self._fh = open(path, "a", encoding="utf-8")  # noqa: SIM115
+
+    def write(self, kind: str, **fields: Any) -> None:
+        self.write_many([{"kind": kind, "t": time.time(), **fields}])
+
+    def write_many(self, records: list[Record]) -> None:
+        self._fh.write("".join(json.dumps(r) + "\n" for r in records))
+        self._fh.flush()

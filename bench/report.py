@@ -1,0 +1,86 @@
+"""The results as one Markdown table (printed, and pasted into the README's Performance)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .stats import ratio
+
+
+def _lat(s: dict[str, Any]) -> str:
+    if not s.get("n"):
+        return "none"
+    return f"{s['p50']:.0f} / {s['p95']:.0f} / {s['max']:.0f}"
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
+def rows(results: dict[str, Any]) -> list[list[str]]:
+    table = []
+    burst = results.get("reaction_burst")
+    if burst:
+        table.append([
+            f"reaction burst, {burst['reactions']} members (ms from the homeserver's timestamp, "
+            f"p50 / p95 / max; accepted in {burst['burst_seconds']:.1f} s)",
+            _lat(burst["bot_ms"]), _lat(burst["floor_ms"]) + " (floor)",
+            f"{burst['p95_ratio']:.2f}", f"≤ 1.2, {burst['lost']} lost", burst["verdict"]])
+    trip = results.get("command_roundtrip")
+    if trip:
+        table.append([
+            f"`{trip['command']}` round trip, {trip['commands']} commands (ms, p50 / p95 / max)",
+            _lat(trip["bot_ms"]), _lat(trip["echo_ms"]) + " (echo)", f"{trip['p95_ratio']:.2f}",
+            f"≤ 1.2, unanswered {trip['unanswered']['bot']}", trip["verdict"]])
+    growth = results.get("data_growth")
+    if growth:
+        table += _growth_rows(growth)
+    memory = results.get("memory_start")
+    if memory:
+        rss, start = memory["rss_mb"], memory["start_s"]
+        table.append([
+            f"RSS after start / after a month ({memory['scale']:g} × month) (MB)",
+            f"{rss['bot_start']:.0f} / {rss['bot_month']:.0f}",
+            f"{rss['bare_start']:.0f} / {rss['bare_month']:.0f} (bare nio)",
+            f"{memory['rss_ratio']:.2f}", "≤ 100 MB", memory["verdict"]])
+        table.append([
+            "start: process to live / to first handled event (s)",
+            f"{start['bot_to_live']:.1f} / {start['bot_to_first_event']:.1f}",
+            f"{start['bare_to_live']:.1f} / {start['bare_to_first_event']:.1f} (bare nio)",
+            f"{start['first_event_ratio']:.2f}", "none", "-"])
+    return table
+
+
+def _growth_rows(growth: dict[str, Any]) -> list[list[str]]:
+    sizes = growth["sizes"]
+    names = sorted(sizes, key=int)
+    label = " / ".join(f"{n}×" for n in names)
+    rows_ = " / ".join(f"{sizes[n]['rows'] / 1000:.0f}k" for n in names)
+    table = []
+    for key, what in (("who_ms", "`!who`"), ("stats_ms", "`!stats`")):
+        check = growth["checks"][key]
+        table.append([
+            f"{what} on {label} years ({rows_} rows), CPU ms",
+            " / ".join(_ms(sizes[n][key]["cpu"]) for n in names), f"{names[0]}× store",
+            f"{check['growth']:.2f}", "flat, ≤ 50 ms", check["verdict"]])
+    export = [sizes[n]["export_year_ms"]["cpu"] for n in names]
+    table.append([
+        f"export of the last year on {label} years, CPU ms", " / ".join(map(_ms, export)),
+        f"{names[0]}× store", f"{ratio(export[-1], export[0]):.2f}", "none", "-"])
+    scans = sorted({s for n in names for s in sizes[n]["scans"]})
+    table.append(["full table scans in these queries (EXPLAIN QUERY PLAN)",
+                  str(len(scans)), "", "", "0", "ok" if not scans else "MISSED"])
+    table.append(["calendar feed", growth["calendar_feed"], "", "", "", "-"])
+    return table
+
+
+def markdown(results: dict[str, Any]) -> str:
+    header = ["figure", "bot", "baseline (same run)", "ratio", "target", "verdict"]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows(results)]
+    machine = results.get("machine", {})
+    if machine:
+        lines.append("")
+        lines.append(f"Load average during the run: {machine.get('loadavg')} on "
+                     f"{machine.get('cpus')} CPUs.")
+    return "\n".join(lines)

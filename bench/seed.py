@@ -1,0 +1,91 @@
+"""A community's history written straight into a bot database, as the bot would have left it.
+
+500 members; on each working day about 40 of them check in (10,000 attendance rows a year),
+most by reacting to that day's tracked post (one reaction row each), some by command; about
+ten commands a day are marked handled. Deterministic (seeded), so runs compare.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from matrixcowork.features.checkin import db as checkin_db
+from matrixcowork.store import Store
+from matrixcowork.tracked import MIGRATIONS as TRACKED_MIGRATIONS
+
+MEMBERS = 500
+PER_DAY = 40
+COMMANDS_PER_DAY = 10
+ROOM = "!coworking:localhost"
+ONSITE, REMOTE = "\U0001F3E2", "\U0001F3E0"
+
+
+def member(i: int) -> str:
+    return f"@member{i:03d}:localhost"
+
+
+async def migrated(path: Path) -> None:
+    """Create the database with the tables of the core, the tracked posts and the check-in."""
+    store = await Store.open(path)
+    try:
+        await store.migrate("tracked", TRACKED_MIGRATIONS)
+        await store.migrate("checkin", checkin_db.MIGRATIONS)
+    finally:
+        await store.close()
+
+
+def working_days(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        if day.weekday() < 5:
+            yield day
+        day += timedelta(days=1)
+
+
+def seed(path: Path, first: date, last: date, tz: ZoneInfo) -> int:
+    """Write the history of the working days from `first` to `last`; returns attendance rows."""
+    rng = random.Random(first.toordinal() * 7919 + last.toordinal())
+    posts, reactions, attendance, handled = [], [], [], []
+    for day in working_days(first, last):
+        post = f"$checkin-{day.isoformat()}"
+        posts.append((post, ROOM, "checkin", "daily", day.isoformat(), day.isoformat(),
+                      day.isoformat()))
+        start = int(datetime.combine(day, time(9, 0), tz).timestamp())
+        for n, i in enumerate(rng.sample(range(MEMBERS), rng.randint(PER_DAY - 10, PER_DAY + 10))):
+            user, at = member(i), start + rng.randint(0, 4 * 3600)
+            onsite = rng.random() < 0.4
+            by_reaction = rng.random() < 0.85
+            note = f"working on item {n}" if rng.random() < 0.2 else None
+            attendance.append((day.isoformat(), user, "onsite" if onsite else "remote", at,
+                               "reaction" if by_reaction else "command", note))
+            if by_reaction:
+                reactions.append((f"$r-{day.isoformat()}-{i}", post, user,
+                                  ONSITE if onsite else REMOTE, at * 1000))
+        handled += [(f"$c-{day.isoformat()}-{k}", start) for k in range(COMMANDS_PER_DAY)]
+    _insert(path, posts, reactions, attendance, handled)
+    return len(attendance)
+
+
+def _insert(path: Path, posts: list[tuple], reactions: list[tuple], attendance: list[tuple],
+            handled: list[tuple]) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.executemany(
+                "INSERT INTO tracked_posts (event_id, room_id, feature, kind, subject, "
+                "created_on, open_until) VALUES (?, ?, ?, ?, ?, ?, ?)", posts)
+            connection.executemany(
+                "INSERT INTO tracked_reactions (reaction_id, post_id, user_id, key, ts) "
+                "VALUES (?, ?, ?, ?, ?)", reactions)
+            connection.executemany(
+                "INSERT INTO checkin_attendance (day, user_id, mode, at, source, note) "
+                "VALUES (?, ?, ?, ?, ?, ?)", attendance)
+            connection.executemany(
+                "INSERT INTO handled_events (event_id, handled_at) VALUES (?, ?)", handled)
+    finally:
+        connection.close()
