@@ -114,13 +114,20 @@ class Chat:
         room = self.client.rooms.get(room_id)
         if room is None:
             encrypted = await self.get_state(room_id, "m.room.encryption") is not None
-            room = MatrixRoom(room_id, self.user_id, encrypted)
-            self.client.rooms[room_id] = room
-            if encrypted:
-                self.client.encrypted_rooms.add(room_id)
+            room = self._remember(room_id, encrypted)
         if room.encrypted and self.client.should_query_keys:
             await self.client.keys_query()  # a device that just appeared gets this message too
         return room.encrypted
+
+    def _remember(self, room_id: str, encrypted: bool) -> MatrixRoom:
+        """Tell nio about a room before its sync does."""
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            room = self.client.rooms[room_id] = MatrixRoom(room_id, self.user_id, encrypted)
+        if encrypted:
+            room.encrypted = True
+            self.client.encrypted_rooms.add(room_id)
+        return room
 
     async def send(
         self,
@@ -206,6 +213,10 @@ class Chat:
         response: RoomCreateResponse = await self._call(
             "create room", lambda: self.client.room_create(**kwargs)
         )
+        initial = kwargs.get("initial_state") or ()
+        if self.client.olm and any(e.get("type") == "m.room.encryption" for e in initial):
+            # A sync may show the room half made (before its encryption event): know it now.
+            self._remember(response.room_id, encrypted=True)
         return response.room_id
 
     async def resolve_alias(self, alias: str) -> str | None:

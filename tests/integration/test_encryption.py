@@ -21,9 +21,10 @@ from nio import (
 from matrixcowork import crypto
 from matrixcowork.devserver import DevServer
 from matrixcowork.session import CREDENTIALS_FILE
-from tests.helpers import Bot, EncryptedMember, Member, Seen, make_member
+from tests.helpers import Bot, EncryptedMember, Member, Seen, make_member, unique
 
 from .checkin_world import ONSITE, REMOTE, World, line_of, nick
+from .space_world import provisioned, resolve
 
 DM_PRESET = RoomPreset.trusted_private_chat
 
@@ -212,3 +213,35 @@ async def test_without_encryption_support_the_bot_says_so_in_the_direct_chat(
     notice = await dora.reply(asked)
     assert isinstance(notice.event, RoomMessageNotice) and not notice.event.decrypted
     assert "encryption support is not installed" in notice.body
+
+
+async def test_a_room_configured_encrypted_is_created_encrypted_and_the_bot_posts_there(
+    make_bot, dora: EncryptedMember, members: dict[str, Member]
+) -> None:
+    tag = unique("owl")
+    bot = make_bot(
+        space={"name": "Coworking OWL", "alias": f"{tag}-space"},
+        rooms=[{"key": "coworking", "name": "Coworking", "alias": f"{tag}-cowork",
+                "encrypted": True}],
+        checkin={"room": "coworking"},
+    )
+    await bot.start()
+    assert (await provisioned(bot)).problems == []
+    anna, chat = members["anna"], bot.services.chat
+    space, room = await resolve(anna, f"{tag}-space"), await resolve(anna, f"{tag}-cowork")
+    assert await chat.get_state(room, "m.room.encryption") == {"algorithm": crypto.MEGOLM}
+    await anna.join(space)
+    await anna.client.room_invite(space, dora.user_id)
+    await dora.join(space)
+    await dora.join(room)  # members-only: open to the space's members
+    await dora.wait_for(joined(room, dora.user_id))
+
+    world = World(bot, room, dora, members["ben"], members["cem"])
+    post = await world.post_today()
+    seen = next(s for s in dora.seen if getattr(s.event, "event_id", None) == post)
+    assert seen.event.decrypted and "check" in seen.body.lower()
+
+    fresh = await chat.create_room(initial_state=[crypto.ENCRYPTION_STATE])
+    sent = await chat.send(fresh, "Hallo")  # before any sync told nio of the room
+    readback = await bot.services.client.room_get_event(fresh, sent)
+    assert readback.event.decrypted  # it went out encrypted
