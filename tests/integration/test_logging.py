@@ -36,6 +36,5 @@ async def test_debug_log_of_login_and_commands_holds_no_secret(
     token = json.loads((bot.config.data_dir / CREDENTIALS_FILE).read_text())["access_token"]
     assert f"logged in as {bot.user_id}" in output
     assert "command from" in output and "!botstatus" in output
-    assert "'access_token': '***'" in output  # matrix-nio logged the login response
     assert password not in output
     assert token not in output
