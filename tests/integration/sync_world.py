@@ -60,8 +60,9 @@ class SyncWorld:
         return await self.anna.wait_for(lambda s: self.is_bot_post(s) and s.body.startswith(starts))
 
     async def barrier(self) -> None:
-        """Everything sent before this was handled by the bot (it answers in order)."""
-        await self.ben.ask(self.room, "!help")
+        """Everything the bot sent before this is in Anna's timeline (she sees the answer to
+        her own command, which comes after it), and what was sent before was handled."""
+        await self.anna.ask(self.room, "!help")
 
     async def state(self, event_type: str, state_key: str = "") -> dict[str, Any] | None:
         response = await self.anna.client.room_get_state_event(self.room, event_type, state_key)
