@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Coroutine
@@ -21,6 +22,12 @@ from .web import WebServerError
 log = logging.getLogger("matrixcowork")
 DEFAULT_CONFIG = "config.yaml"
 EXIT_CONFIG = 2
+
+
+def _private_files() -> None:
+    """Whatever the bot creates is its user's alone, whatever umask it was started with: nio
+    creates the crypto store (the device's private keys) with the umask, 0644 by default."""
+    os.umask(0o077)
 
 
 def _secrets(config: Config) -> list[str]:
@@ -54,6 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .logs import setup_logging
 
     config = load_config(args.config)
+    _private_files()
     setup_logging(config.log_level, _secrets(config))
     log.info("matrixcowork %s starting as %s", __version__, config.user_id)
     asyncio.run(_until_signal(lambda: _run(config)))
@@ -82,6 +90,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if config.space is None:
         raise ConfigError(f"{args.config}: space: required for provisioning")
+    _private_files()
     setup_logging(config.log_level, _secrets(config))
     text, ok = asyncio.run(provision_once(config))
     print(text)
