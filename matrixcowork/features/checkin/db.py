@@ -23,6 +23,11 @@ MIGRATIONS = (
         )
         """,
     ),
+    Migration(
+        "attendance by member: a member's days (their last coworking day for !whois) "
+        "without reading every row",
+        "CREATE INDEX checkin_attendance_by_user ON checkin_attendance (user_id, day)",
+    ),
 )
 
 REACTION = "reaction"
