@@ -33,21 +33,28 @@ class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self._list_depth = 0
+        self._lists: list[int | None] = []  # per open list: next number, None if unordered
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
             self.parts.append("\n")
-        elif tag == "li":
-            self.parts.append("\n" + "  " * max(self._list_depth - 1, 0) + "- ")
-        elif tag in ("ul", "ol"):
-            self._list_depth += 1
+        elif tag == "li" and self._lists:
+            number = self._lists[-1]
+            bullet = "- " if number is None else f"{number}. "
+            if number is not None:
+                self._lists[-1] = number + 1
+            self.parts.append("\n" + "  " * (len(self._lists) - 1) + bullet)
+        elif tag == "ol":
+            start = dict(attrs).get("start") or "1"
+            self._lists.append(int(start) if start.isdigit() else 1)
+        elif tag == "ul":
+            self._lists.append(None)
         if tag in self.BLOCKS:
             self._block_break()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("ul", "ol"):
-            self._list_depth -= 1
+        if tag in ("ul", "ol") and self._lists:
+            self._lists.pop()
         if tag in self.BLOCKS:
             self._block_break()
 

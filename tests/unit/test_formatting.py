@@ -32,3 +32,8 @@ def test_member_text_cannot_inject_html_or_markdown() -> None:
 def test_plain_text_of_nested_html() -> None:
     assert to_plain("<p>a<br />b</p><ul><li>x</li></ul>") == "a\nb\n\n- x"
     assert message_content("eins\nzwei")["body"] == "eins\nzwei"
+
+
+def test_numbered_lists_keep_their_numbers() -> None:
+    text = "Agenda:\n\n1. Räume\n2. Finanzen"
+    assert message_content(text)["body"] == text
