@@ -118,9 +118,11 @@ class Store:
             await self._db.execute("COMMIT")
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """A single write in its own transaction; returns the number of changed rows."""
-        async with self.transaction() as db:
-            cursor = await db.execute(sql, tuple(params))
+        """A single write, atomic on its own (SQLite's autocommit): one trip to the database
+        thread instead of three with BEGIN and COMMIT. The lock keeps it out of another
+        coroutine's open transaction. Returns the number of changed rows."""
+        async with self._write_lock:
+            cursor = await self._db.execute(sql, tuple(params))
             return cursor.rowcount
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
@@ -128,8 +130,8 @@ class Store:
             return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        """One trip to the database thread (execute, fetch and close there)."""
+        return list(await self._db.execute_fetchall(sql, tuple(params)))
 
     # --- core verbs -------------------------------------------------------------------
 
