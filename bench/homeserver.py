@@ -2,8 +2,7 @@
 
 Registering and joining hundreds of members is slow on a loaded machine, so the Synapse folder
 is kept between runs (default /tmp/matrixcowork-bench) together with the accounts it holds and
-which rooms they joined: a second run starts in seconds. Passwords are hashed with few bcrypt
-rounds, which only a throwaway server may do.
+which rooms they joined: a second run starts in seconds.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from matrixcowork.devserver import SERVER_NAME, Account, DevServer, DevServerError
 
@@ -47,10 +44,6 @@ class BenchServer:
         return self.server.url
 
     def start(self) -> None:
-        self.server.prepare()
-        config = yaml.safe_load(self.server.config_path.read_text())
-        config["bcrypt_rounds"] = 4
-        self.server.config_path.write_text(yaml.safe_dump(config))
         if self._state_path.exists():
             self._state = json.loads(self._state_path.read_text())
         self.server.start(timeout=120)

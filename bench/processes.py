@@ -70,6 +70,9 @@ class Proc:
     def rss_mb(self) -> float:
         return rss_mb(self.pid)
 
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.pid)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -90,6 +93,12 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no {field} for process {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class JsonLines:

@@ -30,6 +30,7 @@ async def measure(s: Scene) -> dict[str, Any]:
     world = s.world
     clients = [client_for(world.server.url, m) for m in world.members]
     bot_mark, bare_mark = len(s.bot.poll()), len(s.bare.poll())
+    cpu = {"bot": s.bot.cpu_seconds(), "bare": s.bare.cpu_seconds()}
     try:
         sends = await asyncio.gather(*(
             send(c, world.room_id, "m.reaction", reaction(s.post_id, (ONSITE, REMOTE)[i % 2]))
@@ -49,8 +50,12 @@ async def measure(s: Scene) -> dict[str, Any]:
     for proc, done in ((s.bot, bot_done), (s.bare, bare_done)):
         with contextlib.suppress(TimeoutError):  # what is missing then is counted as lost
             await proc.wait_for(done, WAIT, "every reaction")
-    return figures(sent, s.bot.records[bot_mark:], s.bare.records[bare_mark:],
-                   stored=rows_today(s, users), refused=len(sends) - len(sent))
+    result = figures(sent, s.bot.records[bot_mark:], s.bare.records[bare_mark:],
+                     stored=rows_today(s, users), refused=len(sends) - len(sent))
+    result["cpu_ms_per_reaction"] = {
+        "bot": round((s.bot.cpu_seconds() - cpu["bot"]) * 1000 / max(1, len(sent)), 2),
+        "bare": round((s.bare.cpu_seconds() - cpu["bare"]) * 1000 / max(1, len(sent)), 2)}
+    return result
 
 
 def figures(sent: dict[str, Record], bot: list[Record], bare: list[Record],
