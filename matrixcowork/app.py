@@ -21,6 +21,7 @@ from .features.people.coffee import CoffeeFeature
 from .features.space import SpaceFeature
 from .features.status import StatusFeature
 from .features.sync import SyncFeature
+from .features.webinars import WebinarsFeature
 from .health import DB_FILE, age_since
 from .i18n import I18n
 from .logs import redact_also
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 def feature_classes() -> list[type[Feature]]:
     """Every feature the bot knows, in start order."""
     return [StatusFeature, SpaceFeature, CheckinFeature, SyncFeature, PeopleFeature,
-            CoffeeFeature, EncryptionFeature]
+            CoffeeFeature, EncryptionFeature, WebinarsFeature]
 
 
 class App:

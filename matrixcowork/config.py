@@ -226,6 +226,29 @@ class CoffeeConfig(Model):
     followup_days: int = Field(default=3, ge=1, le=14)
 
 
+class WebinarsConfig(Model):
+    """Webinars by members: proposed and voted on in `room`, announced there and in
+    `announce_rooms`, listed on the public page and in the calendar feed when `public`."""
+
+    room: str = "webinars"
+    announce_rooms: list[str] = []
+    vote_threshold: int = Field(default=3, ge=1, le=100)
+    default_minutes: int = Field(default=60, ge=15, le=480)
+    reminders: list[Duration] = Field(
+        default=[timedelta(days=1), timedelta(minutes=15)], max_length=5
+    )
+    public: bool = True
+
+    @field_validator("reminders")
+    @classmethod
+    def _distinct_reminders(cls, value: list[timedelta]) -> list[timedelta]:
+        if len(set(value)) != len(value):
+            raise ValueError("a lead time is listed twice")
+        if any(lead > timedelta(days=60) for lead in value):
+            raise ValueError("reminders come at most 60d before the start")
+        return value
+
+
 class Config(Model):
     homeserver: str = Field(pattern=r"^https?://\S+$")
     user_id: UserId
@@ -247,6 +270,7 @@ class Config(Model):
     web: WebConfig = WebConfig()
     people: PeopleConfig = PeopleConfig()
     coffee: CoffeeConfig | None = None
+    webinars: WebinarsConfig | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -286,6 +310,10 @@ class Config(Model):
             self.require_room(self.people.intro_room, "people.intro_room")
         if self.coffee:
             self.require_room(self.coffee.room, "coffee.room")
+        if self.webinars:
+            self.require_room(self.webinars.room, "webinars.room")
+            for key in self.webinars.announce_rooms:
+                self.require_room(key, "webinars.announce_rooms")
         return self
 
     @property

@@ -134,6 +134,17 @@ async def scheduled(store: Store, kind: str) -> list[Occurrence]:
     return [_occurrence(row) for row in rows]
 
 
+async def starting_from(store: Store, kind: str, start: datetime) -> list[Occurrence]:
+    """Every occurrence of a kind starting at or after `start`, whatever its status, by start
+    (public listings show cancelled ones as cancelled)."""
+    rows = await store.fetch_all(
+        "SELECT * FROM meeting_occurrences WHERE kind = ? AND start_utc >= ? "
+        "ORDER BY start_utc, id",
+        (kind, utc_text(start)),
+    )
+    return [_occurrence(row) for row in rows]
+
+
 async def set_status(store: Store, occurrence_id: int, status: str) -> None:
     await store.execute(
         "UPDATE meeting_occurrences SET status = ? WHERE id = ?", (status, occurrence_id)

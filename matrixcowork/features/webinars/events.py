@@ -1,0 +1,106 @@
+"""Views of what is planned: `!webinar list`, `!events`, `!calendar`, and the two public web
+pages (`/calendar.ics`, `/`)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from aiohttp import web
+
+from ...formatting import link
+from ...i18n import _
+from ...meetings import db as meetings
+from ...meetings.engine import MeetingEngine
+from ...services import Services
+from . import db
+from .calendar import build_calendar
+from .listing import SYNC, WEBINAR, public_events
+from .page import render_page
+from .proposals import Proposals
+from .texts import WebinarTexts
+
+FEED_PAST = timedelta(days=90)  # the feed keeps recent events, so calendars keep them too
+MAX_EVENTS = 10
+FEED, PAGE = "calendar.ics", ""
+
+
+class EventViews:
+    def __init__(self, services: Services, engine: MeetingEngine, texts: WebinarTexts) -> None:
+        self.services = services
+        self.store = services.store
+        self.engine = engine
+        self.texts = texts
+        self.t = services.i18n.t
+
+    def name_of(self, user_id: str) -> str:
+        return self.engine.posts.name_of(None, user_id)
+
+    # --- chat ----------------------------------------------------------------------------------
+
+    async def listing(self, proposals: Proposals) -> str:
+        open_ = [(w, self.name_of(w.speaker_id), await proposals.votes(w))
+                 for w in await db.with_status(self.store, db.PROPOSED)]
+        open_.sort(key=lambda item: (-item[2], item[0].id))
+        planned = []
+        for webinar in await db.with_status(self.store, db.SCHEDULED):
+            occ = await meetings.get(self.store, webinar.occurrence_id or 0)
+            if occ:
+                planned.append((occ.start, webinar, self.engine.posts.texts.when(occ)))
+        planned.sort(key=lambda item: (item[0], item[1].id))
+        return self.texts.listing(
+            open_, [(w, self.name_of(w.speaker_id), when) for _, w, when in planned])
+
+    async def upcoming(self, now: datetime) -> str:
+        """The next syncs and webinars that are not over, with their links."""
+        found = []
+        for kind in (SYNC, WEBINAR):
+            found += [occ for occ in await meetings.scheduled(self.store, kind) if occ.end > now]
+        found.sort(key=lambda occ: (occ.start, occ.id))
+        if not found:
+            return self.t(_("Nothing is planned yet."))
+        lines = []
+        for occ in found[:MAX_EVENTS]:
+            webinar = await db.by_occurrence(self.store, occ.id) if occ.kind == WEBINAR else None
+            title = self.t(_("{title} with {speaker}"), title=occ.title,
+                           speaker=self.name_of(webinar.speaker_id)) if webinar else occ.title
+            lines.append(self.t(_("- {emoji} {when}: **{title}** – {link}"),
+                                emoji="🎤" if webinar else "📅",
+                                when=self.engine.posts.texts.when(occ), title=title,
+                                link=link(self.engine.link(occ))))
+        return self.t(_("**Coming up**")) + "\n\n" + "\n".join(lines)
+
+    def addresses(self) -> str:
+        base = self.base_url()
+        if base is None:
+            return self.t(_("There is no public calendar: the organizers have not set up the "
+                            "web server (web.enabled and web.public_url)."))
+        return self.t(_("📅 Calendar feed for your calendar app: {feed}\n\nThe webinars on the "
+                        "web: {page}"), feed=link(f"{base}/{FEED}"), page=link(f"{base}/{PAGE}"))
+
+    def base_url(self) -> str | None:
+        config = self.services.config.web
+        return config.public_url.rstrip("/") if config.enabled and config.public_url else None
+
+    # --- web -----------------------------------------------------------------------------------
+
+    async def calendar_feed(self, request: web.Request) -> web.Response:
+        now = self.services.clock.now()
+        events = await public_events(self.services, now - FEED_PAST, self.name_of,
+                                     self.engine.jitsi.link)
+        body = build_calendar(events, self.community(), self.services.clock.tz, now,
+                              speaker_label=self.t(_("Speaker")))
+        return web.Response(body=body, content_type="text/calendar", charset="utf-8",
+                            headers={"Cache-Control": "max-age=300"})
+
+    async def public_page(self, request: web.Request) -> web.Response:
+        now = self.services.clock.now()
+        events = [e for e in await public_events(self.services, now - timedelta(days=1),
+                                                 self.name_of, self.engine.jitsi.link)
+                  if e.kind == WEBINAR and e.end > now]
+        page = render_page(events, self.services.i18n, self.community(), FEED)
+        return web.Response(text=page, content_type="text/html", charset="utf-8",
+                            headers={"Cache-Control": "max-age=60"})
+
+    def community(self) -> str:
+        space = self.services.config.space
+        return space.name if space else self.services.config.server_name
