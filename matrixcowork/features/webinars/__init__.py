@@ -199,7 +199,8 @@ class WebinarsFeature(Feature):
     async def events(self, ctx: CommandContext) -> None:
         await ctx.reply(await self.views.upcoming(self.services.clock.now()))
 
-    @command("calendar", help=_("The address of the public calendar feed and page"))
+    @command("calendar", help=_("The address of the public calendar feed and page"),
+             access=Access.EVERYONE)
     async def calendar(self, ctx: CommandContext) -> None:
         await ctx.reply(self.views.addresses())
 
