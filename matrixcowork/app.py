@@ -15,6 +15,7 @@ from .commands import CommandRouter
 from .config import Config
 from .features import Feature
 from .features.checkin import CheckinFeature
+from .features.cowork import CoworkFeature
 from .features.encryption import EncryptionFeature
 from .features.people import PeopleFeature
 from .features.people.coffee import CoffeeFeature
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 def feature_classes() -> list[type[Feature]]:
     """Every feature the bot knows, in start order."""
     return [StatusFeature, SpaceFeature, CheckinFeature, SyncFeature, PeopleFeature,
-            CoffeeFeature, EncryptionFeature, WebinarsFeature]
+            CoffeeFeature, CoworkFeature, EncryptionFeature, WebinarsFeature]
 
 
 class App:

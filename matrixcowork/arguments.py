@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .commands import ArgError
 from .config import USER_ID_RE
@@ -12,6 +12,8 @@ from .i18n import _
 
 if TYPE_CHECKING:
     from .commands import CommandContext
+
+D = TypeVar("D", date, datetime)
 
 
 def integer(low: int, high: int) -> Callable[[str, CommandContext], int]:
@@ -60,27 +62,40 @@ def user_id(raw: str, ctx: CommandContext) -> str:
     return value
 
 
+YEARS = range(1900, 3000)
+"""Dates outside are typos here, and date arithmetic near year 1 or 9999 overflows."""
+
+
 def day(raw: str, ctx: CommandContext) -> date:
+    message = _("'{value}' is not a date like 2026-12-01.")
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
-        raise ArgError(_("'{value}' is not a date like 2026-12-01."), value=raw[:40]) from None
+        raise ArgError(message, value=raw[:40]) from None
+    return _in_years(value, message, raw)
 
 
 def month(raw: str, ctx: CommandContext) -> date:
     """`YYYY-MM`, as the first day of that month."""
+    message = _("'{value}' is not a month like 2026-12.")
     try:
-        return datetime.strptime(raw, "%Y-%m").date()
+        value = datetime.strptime(raw, "%Y-%m").date()
     except ValueError:
-        raise ArgError(_("'{value}' is not a month like 2026-12."), value=raw[:40]) from None
+        raise ArgError(message, value=raw[:40]) from None
+    return _in_years(value, message, raw)
 
 
 def local_datetime(raw: str, ctx: CommandContext) -> datetime:
     """`YYYY-MM-DD HH:MM` (a rest argument) in the community's timezone."""
+    message = _("'{value}' is not a date and time like 2026-12-01 18:00.")
     try:
         naive = datetime.strptime(" ".join(raw.split()), "%Y-%m-%d %H:%M")
     except ValueError:
-        raise ArgError(
-            _("'{value}' is not a date and time like 2026-12-01 18:00."), value=raw[:40]
-        ) from None
-    return naive.replace(tzinfo=ctx.services.clock.tz)
+        raise ArgError(message, value=raw[:40]) from None
+    return _in_years(naive.replace(tzinfo=ctx.services.clock.tz), message, raw)
+
+
+def _in_years(value: D, message: str, raw: str) -> D:
+    if value.year not in YEARS:
+        raise ArgError(message, value=raw[:40])
+    return value

@@ -249,6 +249,29 @@ class WebinarsConfig(Model):
         return value
 
 
+class CoworkingConfig(Model):
+    """Working together: the open video room in core hours, focus sprints and calls.
+
+    The core hours and the days are the check-in's (`checkin.core_hours`, `checkin.weekdays`):
+    one place says when the community works together."""
+
+    room: str = "coworking"  # room key: where the video room stands during core hours
+    open_room: bool = True
+    focus_minutes: list[Annotated[int, Field(ge=5, le=240)]] = Field(
+        default=[25, 50], min_length=1, max_length=6
+    )
+    focus_default: int = 50
+    call_timeout: Duration = timedelta(hours=2)
+
+    @model_validator(mode="after")
+    def _focus_choices(self) -> CoworkingConfig:
+        if len(set(self.focus_minutes)) != len(self.focus_minutes):
+            raise ValueError("focus_minutes: a length is listed twice")
+        if self.focus_default not in self.focus_minutes:
+            raise ValueError("focus_default must be one of focus_minutes")
+        return self
+
+
 class Config(Model):
     homeserver: str = Field(pattern=r"^https?://\S+$")
     user_id: UserId
@@ -270,6 +293,7 @@ class Config(Model):
     web: WebConfig = WebConfig()
     people: PeopleConfig = PeopleConfig()
     coffee: CoffeeConfig | None = None
+    coworking: CoworkingConfig | None = None
     webinars: WebinarsConfig | None = None
 
     @field_validator("timezone")
@@ -310,6 +334,11 @@ class Config(Model):
             self.require_room(self.people.intro_room, "people.intro_room")
         if self.coffee:
             self.require_room(self.coffee.room, "coffee.room")
+        if self.coworking:
+            self.require_room(self.coworking.room, "coworking.room")
+            if self.coworking.open_room and not (self.checkin and self.checkin.core_hours):
+                raise ValueError("coworking.open_room: the video room opens in the core hours: "
+                                 "set checkin.core_hours, or open_room: false")
         if self.webinars:
             self.require_room(self.webinars.room, "webinars.room")
             for key in self.webinars.announce_rooms:

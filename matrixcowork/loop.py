@@ -112,9 +112,11 @@ class Dispatcher:
         if getattr(event, "sender", None) == self.own_user:
             return
         if isinstance(event, RoomMessageText):
-            if not is_edit(event) and self.router.is_command(event.body):
+            if is_edit(event):
+                return
+            if self.router.is_command(event.body):
                 await self._on_command(room_id, event)
-            return
+                return  # other messages go on to the features that subscribe to them
         for event_type, handler in self._subscriptions:
             if isinstance(event, event_type):
                 await guarded(f"{event_type.__name__} handler", lambda h=handler: h(room_id, event))

@@ -53,6 +53,8 @@ def test_datetime_in_community_timezone() -> None:
     ("focus 500", "Please use a number from {low} to {high}."),
     ("focus zehn", "'{value}' is not a number."),
     ("sync move 2027-02-30 18:00", "'{value}' is not a date and time like 2026-12-01 18:00."),
+    ("sync move 0001-01-01 00:00", "'{value}' is not a date and time like 2026-12-01 18:00."),
+    ("sync move 9999-12-31 23:59", "'{value}' is not a date and time like 2026-12-01 18:00."),
     ("sync move", "Something is missing: {name}."),
 ])
 def test_bad_arguments(line: str, message: str) -> None:
@@ -69,3 +71,12 @@ def test_user_id_accepts_pills() -> None:
     assert arguments.user_id("https://matrix.to/#/@anna:owl.de", None) == "@anna:owl.de"
     with pytest.raises(ArgError):
         arguments.user_id("anna", None)
+
+
+@pytest.mark.parametrize("raw", ["9999-12", "0001-01", "1899-12", "3000-01"])
+def test_months_outside_sensible_years_are_refused(raw: str) -> None:
+    """`!stats 9999-12` crashed: the month's end overflowed the date type (found by fuzzing)."""
+    with pytest.raises(ArgError):
+        arguments.month(raw, None)
+    with pytest.raises(ArgError):
+        arguments.day(raw + "-01", None)

@@ -1,0 +1,109 @@
+"""Coworking together: the open video room in core hours, focus sprints and calls on demand.
+
+`!focus [minutes] [goal]` and `!focus stats` (the check-in feature owns `!stats`), `!call
+[topic]` and `!call end`. The scheduled parts (open and close the room, end sprints, time out
+calls) are all steps of `tick(now)`, which the scheduler wakes and tests call directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from nio import RoomMessageText
+
+from ...arguments import one_line
+from ...commands import Arg, CommandContext, command
+from ...config import Config, CoworkingConfig
+from ...i18n import _
+from ...services import Services
+from .. import EventHandler, Feature
+from . import db
+from .calls import Calls
+from .focus import MAX_GOAL, FocusSprints, minutes_or_word
+from .openroom import OpenRoom
+from .texts import CoworkTexts
+
+log = logging.getLogger(__name__)
+
+MAX_TOPIC = 100
+
+
+class CoworkFeature(Feature):
+    name = "cowork"
+    migrations = db.MIGRATIONS
+
+    @classmethod
+    def enabled(cls, config: Config) -> bool:
+        return config.coworking is not None
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        assert services.config.coworking is not None
+        self.config: CoworkingConfig = services.config.coworking
+        self.texts = CoworkTexts(services.i18n, services.config.command_prefix)
+        self.sprints = FocusSprints(services, self.texts, self.name)
+        self.calls = Calls(services, self.config, self.texts)
+        self.open_room = self._open_room(services.config)
+
+    def _open_room(self, config: Config) -> OpenRoom | None:
+        hours = config.checkin.core_hours if config.checkin else None
+        if not (self.config.open_room and hours and config.checkin):
+            return None
+        return OpenRoom(self.services, self.config.room, hours, config.checkin.weekdays)
+
+    def subscriptions(self) -> dict[type, EventHandler]:
+        return {RoomMessageText: self.sprints.on_message}
+
+    async def start(self) -> None:
+        self.services.tracked.listen(self.name, self.sprints.on_reactions)
+        await self.sprints.start(self._wake)
+        await self.calls.start(self._wake)
+        if self.open_room:
+            await self.open_room.start(self._wake)
+        await self._wake()  # catches up on what was due while the bot was down
+
+    async def stop(self) -> None:
+        await self.sprints.stop()
+        if self.open_room:
+            await self.open_room.stop()
+
+    async def tick(self, now: datetime) -> None:
+        """Whatever is due at `now`: open or close the room, end sprints, time out calls."""
+        parts = [self.sprints.tick, self.calls.tick]
+        if self.open_room:
+            parts.insert(0, self.open_room.tick)
+        for part in parts:
+            try:
+                await part(now)
+            except Exception:  # one part's trouble must not hold up the others
+                log.exception("coworking: %s failed", part.__qualname__)
+
+    async def _wake(self) -> None:
+        await self.tick(self.services.clock.now())
+
+    # --- commands -------------------------------------------------------------------------
+
+    @command("focus", Arg("minutes", minutes_or_word, optional=True),
+             Arg("goal", one_line(MAX_GOAL), optional=True, rest=True),
+             help=_("Start a focus sprint, or join the one running here: length in minutes, "
+                    "your goal"))
+    async def focus(self, ctx: CommandContext, minutes: int | str | None,
+                    goal: str | None) -> None:
+        if isinstance(minutes, str):  # no length given: that word begins the goal
+            goal = f"{minutes} {goal}"[:MAX_GOAL] if goal else minutes[:MAX_GOAL]
+            minutes = None
+        await self.sprints.begin(ctx, minutes or self.config.focus_default, goal)
+
+    @command("focus stats", help=_("Your focus sprints: how many you joined and reached"))
+    async def focus_stats(self, ctx: CommandContext) -> None:
+        await ctx.reply(await self.sprints.stats(ctx.sender))
+
+    @command("call", Arg("topic", one_line(MAX_TOPIC), optional=True, rest=True),
+             help=_("Start a video call in this room, with a topic"))
+    async def call(self, ctx: CommandContext, topic: str | None) -> None:
+        await self.calls.begin(ctx, topic)
+
+    @command("call end", help=_("End the video call in this room"))
+    async def call_end(self, ctx: CommandContext) -> None:
+        await self.calls.end_here(ctx)
