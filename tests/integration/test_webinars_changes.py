@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from tests.helpers import Member, berlin
 
-from .webinar_world import MAYBE, YES, mentioned, nick, webinar_world
+from .sync_world import MAYBE, YES, mentioned, nick
+from .webinar_world import VOTE, webinar_world
 
 TITLE = "Barrierefreie Webseiten <b>ohne</b> Stress"
 WHEN = "Thu, Jan 21, 2027, 6:00\u202fPM\u20137:30\u202fPM"
@@ -85,8 +86,8 @@ async def test_list_orders_proposals_by_votes_then_scheduled(
     await cem.ask(room, "!webinar propose Buchhaltung | mit Beispielen")
     await anna.ask(room, "!webinar propose Fotografie")
     posts = [p async for p in _proposal_posts(world, 3)]
-    await anna.react(room, posts[1], "\U0001F44D")
-    await ben.react(room, posts[1], "\U0001F44D")
+    await anna.react(room, posts[1], VOTE)
+    await ben.react(room, posts[1], VOTE)
     await world.edit(posts[1], has=["👍 2: enough interest!"])
     await anna.ask(room, "!webinar schedule 3 2027-02-02 18:00")
     listing = await cem.ask(room, "!webinar list")

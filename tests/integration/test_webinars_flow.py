@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from tests.helpers import Member, berlin
 
-from .webinar_world import (
-    HERE,
-    POLL_END,
-    POLL_START,
-    VOTE,
-    YES,
-    mentioned,
-    nick,
-    webinar_world,
-)
+from .sync_world import HERE, YES, mentioned, nick
+from .webinar_world import POLL_END, POLL_START, VOTE, webinar_world
 
 TITLE = "Steuern für Freelancer"
 SLOTS = ("2027-01-12 18:00", "2027-01-14 18:00", "2027-01-19 18:00")

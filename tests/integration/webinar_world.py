@@ -14,10 +14,12 @@ from icalendar import Calendar
 from matrixcowork.features.webinars import WebinarsFeature
 from tests.helpers import Bot, Member, Seen, unique
 
+from .sync_world import edited_post
+
 POLL_START = "org.matrix.msc3381.poll.start"
 POLL_RESPONSE = "org.matrix.msc3381.poll.response"
 POLL_END = "org.matrix.msc3381.poll.end"
-VOTE, YES, MAYBE, HERE = "\U0001F44D", "\u2705", "\u2754", "\u270b"
+VOTE = "\U0001F44D"
 
 
 def free_port() -> int:
@@ -28,19 +30,6 @@ def free_port() -> int:
 
 def event_type(seen: Seen) -> str:
     return seen.event.source.get("type", "")
-
-
-def edited_post(seen: Seen) -> str | None:
-    relates = seen.content.get("m.relates_to") or {}
-    return relates.get("event_id") if relates.get("rel_type") == "m.replace" else None
-
-
-def nick(member: Member) -> str:
-    return member.user_id[1:].split(":")[0]
-
-
-def mentioned(seen: Seen) -> list[str]:
-    return seen.content.get("m.mentions", {}).get("user_ids", [])
 
 
 @dataclass
