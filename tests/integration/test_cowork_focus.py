@@ -63,7 +63,7 @@ async def test_a_sprint_from_start_to_end_with_goals_and_results(
     assert "Everyone: 1 sprints, 3 times taken part, 2 goals reached." in stats.body
 
 
-async def test_a_second_focus_joins_the_running_sprint_and_a_bad_length_changes_nothing(
+async def test_a_bad_length_changes_nothing_a_second_focus_joins_and_the_end_comes_late(
     make_bot, members: dict[str, Member]
 ) -> None:
     world = await cowork_world(make_bot, members, berlin(2026, 12, 1, 8, 59))
@@ -82,3 +82,13 @@ async def test_a_second_focus_joins_the_running_sprint_and_a_bad_length_changes_
     assert joined.body == "You are in the focus sprint until 9:49\u202fAM. Your goal: answer mails"
     await world.wait_for_edit(post.event.event_id, has=[f"- {nick(cem)}: answer mails"])
     assert await world.rows("SELECT count(*) FROM cowork_sprints") == [(1,)]
+    job = world.bot.services.scheduler.get_job("cowork:focus")
+    assert job.trigger.run_date == berlin(2026, 12, 1, 9, 49)
+
+    # The bot is down when the sprint ends: the end comes when it is back, once.
+    await world.restart_at(berlin(2026, 12, 1, 10, 30))
+    end = await world.post("⏰")
+    assert sorted(mentioned(end)) == sorted([ben.user_id, cem.user_id])
+    await world.restart_at(berlin(2026, 12, 1, 10, 31))
+    await world.barrier()
+    assert len(world.posts("⏰")) == 1

@@ -35,7 +35,7 @@ MAX_GOAL = 200
 SPRINT, RESULT = "sprint", "result"
 JOB_ID = "cowork:focus"
 RESULT_DAYS = 2  # ✅ counts until two days after the sprint's day
-_MINUTES = re.compile(r"(\d{1,4})(?:m|min)?")
+_MINUTES = re.compile(r"(\d+)(?:m|min)?")
 
 
 def minutes_or_word(raw: str, ctx: CommandContext) -> int | str:
@@ -45,11 +45,10 @@ def minutes_or_word(raw: str, ctx: CommandContext) -> int | str:
     if match is None:
         return raw
     choices = ctx.services.config.coworking.focus_minutes  # type: ignore[union-attr]
-    minutes = int(match[1])
-    if minutes not in choices:
+    if len(match[1]) > 3 or int(match[1]) not in choices:
         raise ArgError(_("{minutes} minutes is not a sprint length here: choose {choices}."),
-                       minutes=minutes, choices=", ".join(map(str, choices)))
-    return minutes
+                       minutes=match[1][:6], choices=", ".join(map(str, choices)))
+    return int(match[1])
 
 
 def replied_to(content: dict[str, Any]) -> str | None:
