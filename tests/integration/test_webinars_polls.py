@@ -1,9 +1,12 @@
 """Poll votes while the bot was down: counted once after the restart, a vote taken back
-meanwhile does not count, and a poll with no votes yet picks nothing."""
+meanwhile does not count, and a poll with no votes yet picks nothing. A schedule replayed
+after a crash takes the meeting it made before instead of a second one."""
 
 from __future__ import annotations
 
-from tests.helpers import Member
+from datetime import timedelta
+
+from tests.helpers import Member, berlin
 
 from .webinar_world import POLL_START, webinar_world
 
@@ -35,5 +38,12 @@ async def test_votes_made_while_the_bot_was_down_count_once(
     assert sorted(rows) == sorted([(anna.user_id, f'["{second}"]'),
                                    (ben.user_id, f'["{second}"]'),
                                    (cem.user_id, f'["{first}"]')])
+    # A crash had left the meeting made but not linked to the webinar: it is taken.
+    orphan = await world.feature.engine.create(
+        "Datenschutz im Homeoffice", berlin(2027, 1, 14, 18, 0), timedelta(hours=1),
+        room_key="webinars", extra={"webinar": 1})
     scheduled = await anna.ask(room, "!webinar schedule 1 poll")
     assert "Thu, Jan 14, 2027, 6:00" in scheduled.body
+    assert await world.rows("SELECT id FROM meeting_occurrences") == [(orphan.id,)]
+    assert await world.rows("SELECT occurrence_id, status FROM webinars") == [
+        (orphan.id, "scheduled")]

@@ -47,8 +47,9 @@ class Scheduling:
     async def schedule(self, webinar: Webinar, start: datetime, minutes: int,
                        now: datetime) -> Occurrence:
         """A date for a proposal: announced at once, here and in the public rooms."""
-        occ = await self.engine.create(webinar.title, start, timedelta(minutes=minutes),
-                                       room_key=self.config.room, extra={"webinar": webinar.id})
+        occ = await self._unlinked(webinar) or await self.engine.create(
+            webinar.title, start, timedelta(minutes=minutes), room_key=self.config.room,
+            extra={"webinar": webinar.id})
         assert occ is not None  # webinars have no series slots that could collide
         await db.schedule(self.store, webinar.id, occ.id)
         found = await db.latest_poll(self.store, webinar.id)
@@ -58,6 +59,12 @@ class Scheduling:
         await self._announce_publicly(webinar.id, occ)
         await self._refresh(webinar.id)
         return occ
+
+    async def _unlinked(self, webinar: Webinar) -> Occurrence | None:
+        """The occurrence a `schedule` made before a crash kept it from being linked: the
+        replayed command takes it instead of making a second one."""
+        return next((occ for occ in await meetings.scheduled(self.store, KIND)
+                     if occ.extra.get("webinar") == webinar.id), None)
 
     async def move(self, webinar: Webinar, occ: Occurrence, start: datetime, now: datetime,
                    cause: str) -> Occurrence:
