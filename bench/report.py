@@ -26,6 +26,11 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
             f"p50 / p95 / max; accepted in {burst['burst_seconds']:.1f} s)",
             _lat(burst["bot_ms"]), _lat(burst["floor_ms"]) + " (floor)",
             f"{burst['p95_ratio']:.2f}", f"≤ 1.2, {burst['lost']} lost", burst["verdict"]])
+        cpu = burst.get("cpu_ms_per_reaction")
+        if cpu:
+            table.append(["CPU per reaction during the burst (ms)", f"{cpu['bot']:.2f}",
+                          f"{cpu['bare']:.2f} (floor)", f"{ratio(cpu['bot'], cpu['bare']):.1f}",
+                          "none", "-"])
     trip = results.get("command_roundtrip")
     if trip:
         table.append([
@@ -63,6 +68,18 @@ def _growth_rows(growth: dict[str, Any]) -> list[list[str]]:
             f"{what} on {label} years ({rows_} rows), CPU ms",
             " / ".join(_ms(sizes[n][key]["cpu"]) for n in names), f"{names[0]}× store",
             f"{check['growth']:.2f}", "flat, ≤ 50 ms", check["verdict"]])
+    if "whois_newcomer_ms" in sizes[names[0]]:
+        whois = [sizes[n]["whois_newcomer_ms"]["cpu"] for n in names]
+        table.append([
+            f"`!whois` last coworking day (never checked in) on {label} years, CPU ms",
+            " / ".join(map(_ms, whois)), f"{names[0]}× store",
+            f"{ratio(whois[-1], whois[0]):.2f}", "flat", "-"])
+    if "calendar_feed_ms" in sizes[names[0]]:
+        feed = [sizes[n]["calendar_feed_ms"]["cpu"] for n in names]
+        table.append([
+            f"calendar feed (`/calendar.ics`) on {label} years, CPU ms",
+            " / ".join(map(_ms, feed)), f"{names[0]}× store",
+            f"{ratio(feed[-1], feed[0]):.2f}", "flat", "-"])
     export = [sizes[n]["export_year_ms"]["cpu"] for n in names]
     table.append([
         f"export of the last year on {label} years, CPU ms", " / ".join(map(_ms, export)),
@@ -70,7 +87,6 @@ def _growth_rows(growth: dict[str, Any]) -> list[list[str]]:
     scans = sorted({s for n in names for s in sizes[n]["scans"]})
     table.append(["full table scans in these queries (EXPLAIN QUERY PLAN)",
                   str(len(scans)), "", "", "0", "ok" if not scans else "MISSED"])
-    table.append(["calendar feed", growth["calendar_feed"], "", "", "", "-"])
     return table
 
 

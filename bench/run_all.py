@@ -53,7 +53,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", help="years of history")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--show", type=Path, help="only print the table of a results file")
     args = parser.parse_args()
+    if args.show:
+        print(markdown(json.loads(args.show.read_text())))
+        return
     settings = dict(QUICK if args.quick else FULL)
     settings.update({k: v for k in settings if (v := getattr(args, k)) is not None})
     results = asyncio.run(run(settings, args.workdir))

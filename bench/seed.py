@@ -2,7 +2,8 @@
 
 500 members; on each working day about 40 of them check in (10,000 attendance rows a year),
 most by reacting to that day's tracked post (one reaction row each), some by command; about
-ten commands a day are marked handled. Deterministic (seeded), so runs compare.
+ten commands a day are marked handled. Every month one sync and two webinars take place (36
+meetings a year). Deterministic (seeded), so runs compare.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from matrixcowork.features.checkin import db as checkin_db
+from matrixcowork.features.webinars import db as webinars_db
+from matrixcowork.features.webinars.proposals import FEATURE as WEBINARS
+from matrixcowork.meetings import db as meetings_db
 from matrixcowork.store import Store
 from matrixcowork.tracked import MIGRATIONS as TRACKED_MIGRATIONS
 
@@ -35,16 +39,14 @@ async def migrated(path: Path) -> None:
     try:
         await store.migrate("tracked", TRACKED_MIGRATIONS)
         await store.migrate("checkin", checkin_db.MIGRATIONS)
+        await store.migrate(meetings_db.COMPONENT, meetings_db.MIGRATIONS)
+        await store.migrate(WEBINARS, webinars_db.MIGRATIONS)
     finally:
         await store.close()
 
 
 def working_days(first: date, last: date) -> Iterator[date]:
-    day = first
-    while day <= last:
-        if day.weekday() < 5:
-            yield day
-        day += timedelta(days=1)
+    return (day for day in _days(first, last) if day.weekday() < 5)
 
 
 def seed(path: Path, first: date, last: date, tz: ZoneInfo) -> int:
@@ -68,7 +70,39 @@ def seed(path: Path, first: date, last: date, tz: ZoneInfo) -> int:
                                   ONSITE if onsite else REMOTE, at * 1000))
         handled += [(f"$c-{day.isoformat()}-{k}", start) for k in range(COMMANDS_PER_DAY)]
     _insert(path, posts, reactions, attendance, handled)
+    _insert_meetings(path, first, last, tz)
     return len(attendance)
+
+
+def _insert_meetings(path: Path, first: date, last: date, tz: ZoneInfo) -> None:
+    """A sync on the 1st and webinars on the 10th and 20th of each month (18:00), with the
+    webinars' rows; those after `last - 90 days` are still to come or just held."""
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            for day in (d for d in _days(first, last) if d.day in (1, 10, 20)):
+                kind = "sync" if day.day == 1 else "webinar"
+                start = meetings_db.utc_text(datetime.combine(day, time(18, 0), tz))
+                cursor = connection.execute(
+                    "INSERT INTO meeting_occurrences (kind, title, slot, start_utc, duration_min, "
+                    "conference, status) VALUES (?, ?, ?, ?, 60, ?, ?)",
+                    (kind, f"{kind} {day}", start, start, f"cowork-{kind}-{day}",
+                     "done" if day < last - timedelta(days=90) else "scheduled"))
+                if kind == "webinar":
+                    connection.execute(
+                        "INSERT INTO webinars (source_event_id, title, description, speaker_id, "
+                        "status, proposed_at, occurrence_id) VALUES (?, ?, ?, ?, 'scheduled', "
+                        "0, ?)", (f"$w-{day}", f"Webinar {day}", "What we learned.",
+                                  member(day.toordinal() % MEMBERS), cursor.lastrowid))
+    finally:
+        connection.close()
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
 
 
 def _insert(path: Path, posts: list[tuple], reactions: list[tuple], attendance: list[tuple],
