@@ -60,10 +60,11 @@ async def _token_works(client: AsyncClient) -> str | None:
     return None
 
 
-def _new_client(config: Config) -> AsyncClient:
-    """A client whose crypto store (if encryption is available) lives in the data dir."""
-    encrypted = crypto.available()
-    if not encrypted:
+def _new_client(config: Config, encryption: bool) -> AsyncClient:
+    """A client whose crypto store (if encryption is wanted and available) lives in the
+    data dir."""
+    encrypted = encryption and crypto.available()
+    if encryption and not encrypted:
         log.warning("matrix-nio[e2e] is not installed: the bot cannot read encrypted rooms")
     store_path = str(crypto.store_dir(config.data_dir)) if encrypted else ""
     return AsyncClient(config.homeserver, config.user_id, store_path=store_path,
@@ -107,7 +108,7 @@ async def _fresh_if_keys_lost(config: Config, client: AsyncClient) -> AsyncClien
     log.warning("device %s lost its keys (signed out?); starting a new device", client.device_id)
     await client.logout()
     await client.close()
-    fresh = _new_client(config)
+    fresh = _new_client(config, encryption=True)
     try:
         await _login(config, fresh, None)
     except BaseException:
@@ -116,11 +117,13 @@ async def _fresh_if_keys_lost(config: Config, client: AsyncClient) -> AsyncClien
     return fresh
 
 
-async def connect(config: Config) -> AsyncClient:
+async def connect(config: Config, encryption: bool = True) -> AsyncClient:
     """A logged-in client; reuses the stored device (and its keys) so restarts don't pile up
-    devices and members need not trust a new one."""
+    devices and members need not trust a new one. Without `encryption` the keys are left
+    alone: for one-shot commands that may run beside the bot (one device's keys must never be
+    used by two processes at once)."""
     path = config.data_dir / CREDENTIALS_FILE
-    client = _new_client(config)
+    client = _new_client(config, encryption)
     stored = _read(path)
     try:
         if stored and stored.user_id == config.user_id and stored.homeserver == config.homeserver:

@@ -21,7 +21,7 @@ async def provision_once(config: Config) -> tuple[str, bool]:
     store = await Store.open(config.data_dir / DB_FILE)
     try:
         await store.migrate(SpaceFeature.name, SpaceFeature.migrations)
-        client = await connect(config)
+        client = await connect(config, encryption=False)  # the running bot owns the keys
         try:
             chat = Chat(client)
             i18n = I18n(config.language, config.tz)
