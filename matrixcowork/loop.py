@@ -56,8 +56,8 @@ class Subscriber(Protocol):
 
 
 def is_edit(event: RoomMessageText) -> bool:
-    relates = event.source.get("content", {}).get("m.relates_to") or {}
-    return relates.get("rel_type") == "m.replace"
+    relates = event.source.get("content", {}).get("m.relates_to")
+    return isinstance(relates, dict) and relates.get("rel_type") == "m.replace"
 
 
 class Dispatcher:
