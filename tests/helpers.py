@@ -48,7 +48,9 @@ class Seen:
 
     @property
     def reply_to(self) -> str | None:
-        return (self.content.get("m.relates_to") or {}).get("m.in_reply_to", {}).get("event_id")
+        relates = self.content.get("m.relates_to")
+        target = relates.get("m.in_reply_to") if isinstance(relates, dict) else None
+        return target.get("event_id") if isinstance(target, dict) else None
 
 
 @dataclass
