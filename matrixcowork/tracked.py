@@ -59,6 +59,13 @@ MIGRATIONS = (
 )
 
 
+def is_annotation(event: ReactionEvent) -> bool:
+    """nio makes a ReactionEvent of any m.reaction with a key, whatever its relation type; only
+    an annotation is a reaction (and only those are in the homeserver's relations)."""
+    relates = event.source.get("content", {}).get("m.relates_to")
+    return isinstance(relates, dict) and relates.get("rel_type") == "m.annotation"
+
+
 def normalize_key(key: str) -> str:
     """Clients differ on the emoji variation selectors ("👍" vs "👍\\uFE0F"): compare without."""
     return key.translate(_VARIATION_SELECTORS).strip()
@@ -178,6 +185,8 @@ class TrackedPosts:
         }
 
     async def on_reaction(self, room_id: str, event: ReactionEvent) -> None:
+        if not is_annotation(event):
+            return
         post = await self._open_post(room_id, event.reacts_to)
         if post is None:
             return
