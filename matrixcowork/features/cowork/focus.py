@@ -53,10 +53,13 @@ def minutes_or_word(raw: str, ctx: CommandContext) -> int | str:
 
 def replied_to(content: dict[str, Any]) -> str | None:
     """The event a message answers: a reply's target, or the root of its thread."""
-    relates = content.get("m.relates_to") or {}
+    relates = content.get("m.relates_to")
+    if not isinstance(relates, dict):  # a client's garbage must not fail the handler
+        return None
     if relates.get("rel_type") == "m.thread":
         return relates.get("event_id")
-    return (relates.get("m.in_reply_to") or {}).get("event_id")
+    target = relates.get("m.in_reply_to")
+    return target.get("event_id") if isinstance(target, dict) else None
 
 
 def goal_text(body: str) -> str:
