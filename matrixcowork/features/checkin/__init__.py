@@ -77,7 +77,12 @@ class CheckinFeature(Feature):
             return
         day = date.fromisoformat(post.subject)
         latest = None
-        for reaction in await self.services.tracked.reactions(post, user_id):
+        # Someone outside the community (another server, not in the space) is refused
+        # `!checkin`; their reaction does not check them in either.
+        reactions = await self.services.tracked.reactions(post, user_id)
+        if self.services.permissions.access_of(user_id) < Access.MEMBER:
+            reactions = []
+        for reaction in reactions:
             mode = self.config.reactions.get(reaction.key)
             if mode:
                 latest = (mode, reaction.ts)
