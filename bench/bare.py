@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import signal
 import time
 from pathlib import Path
 from typing import Any
 
 from nio import AsyncClient, AsyncClientConfig, SyncResponse
 
-from .processes import JsonLines
+from .processes import JsonLines, until_signal
 
 FIRST_FILTER = {"room": {"timeline": {"limit": 10}}}
 FILTER = {"room": {"timeline": {"limit": 1000}}}  # the floor must not miss a burst
@@ -83,15 +81,6 @@ def record(source: dict[str, Any], arrived: float) -> dict[str, Any]:
             "ts": source.get("origin_server_ts")}
 
 
-async def main_async(args: argparse.Namespace, token: str, since: str | None) -> None:
-    task = asyncio.create_task(run(args, JsonLines(args.out), token, since))
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, task.cancel)
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     for name in ("--homeserver", "--user-id", "--device-id", "--token-file", "--room",
@@ -102,7 +91,7 @@ def main() -> None:
     token = Path(args.token_file).read_text(encoding="utf-8").strip()
     since_file = Path(args.since_file)
     since = since_file.read_text().strip() if since_file.exists() else None
-    asyncio.run(main_async(args, token, since))
+    asyncio.run(until_signal(run(args, JsonLines(args.out), token, since)))
 
 
 if __name__ == "__main__":

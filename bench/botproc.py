@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import signal
 from typing import Any
 
 from matrixcowork.app import App
@@ -23,7 +21,7 @@ from matrixcowork.features.checkin import db as checkin_db
 from matrixcowork.logs import setup_logging
 from matrixcowork.loop import Dispatcher
 
-from .processes import JsonLines
+from .processes import JsonLines, until_signal
 
 
 def install_stamps(out: JsonLines) -> None:
@@ -55,22 +53,14 @@ async def run(config_path: str, out: JsonLines) -> None:
         await app.stop()
 
 
-async def main_async(args: argparse.Namespace) -> None:
-    out = JsonLines(args.out)
-    install_stamps(out)
-    task = asyncio.create_task(run(args.config, out))
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, task.cancel)
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--config", required=True)
     parser.add_argument("--out", required=True)
-    asyncio.run(main_async(parser.parse_args()))
+    args = parser.parse_args()
+    out = JsonLines(args.out)
+    install_stamps(out)
+    asyncio.run(until_signal(run(args.config, out)))
 
 
 if __name__ == "__main__":

@@ -8,9 +8,7 @@ which rooms they joined: a second run starts in seconds.
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -100,16 +98,7 @@ class BenchServer:
     def call(self, method: str, path: str, who: Session,
              body: dict[str, Any] | None = None) -> dict[str, Any]:
         """One client-API request as `who` (blocking; for setup, not for measuring)."""
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        request.add_header("Authorization", f"Bearer {who.access_token}")
-        try:
-            with urllib.request.urlopen(request, timeout=120) as response:
-                return json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as err:
-            payload = err.read().decode(errors="replace")
-            raise DevServerError(f"{method} {path}: {err.code} {payload}") from None
+        return self.server._request(method, path, body, token=who.access_token)
 
 
 def _session(account: Account) -> Session:

@@ -7,13 +7,14 @@ it to a file; the driver only reads the file afterwards, so polling it costs no 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,13 @@ class JsonLines:
     def write_many(self, records: list[Record]) -> None:
         self._fh.write("".join(json.dumps(r) + "\n" for r in records))
         self._fh.flush()
+
+
+async def until_signal(main: Coroutine[Any, Any, None]) -> None:
+    """Run a measured process's main until it ends or SIGINT/SIGTERM stops it cleanly."""
+    task = asyncio.create_task(main)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

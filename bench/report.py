@@ -56,6 +56,13 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
     return table
 
 
+INFORMATIVE = (
+    ("whois_newcomer_ms", "`!whois` last coworking day (never checked in)", "flat"),
+    ("calendar_feed_ms", "calendar feed (`/calendar.ics`)", "flat"),
+    ("export_year_ms", "export of the last year", "none"),
+)
+
+
 def _growth_rows(growth: dict[str, Any]) -> list[list[str]]:
     sizes = growth["sizes"]
     names = sorted(sizes, key=int)
@@ -68,22 +75,11 @@ def _growth_rows(growth: dict[str, Any]) -> list[list[str]]:
             f"{what} on {label} years ({rows_} rows), CPU ms",
             " / ".join(_ms(sizes[n][key]["cpu"]) for n in names), f"{names[0]}× store",
             f"{check['growth']:.2f}", "flat, ≤ 50 ms", check["verdict"]])
-    if "whois_newcomer_ms" in sizes[names[0]]:
-        whois = [sizes[n]["whois_newcomer_ms"]["cpu"] for n in names]
-        table.append([
-            f"`!whois` last coworking day (never checked in) on {label} years, CPU ms",
-            " / ".join(map(_ms, whois)), f"{names[0]}× store",
-            f"{ratio(whois[-1], whois[0]):.2f}", "flat", "-"])
-    if "calendar_feed_ms" in sizes[names[0]]:
-        feed = [sizes[n]["calendar_feed_ms"]["cpu"] for n in names]
-        table.append([
-            f"calendar feed (`/calendar.ics`) on {label} years, CPU ms",
-            " / ".join(map(_ms, feed)), f"{names[0]}× store",
-            f"{ratio(feed[-1], feed[0]):.2f}", "flat", "-"])
-    export = [sizes[n]["export_year_ms"]["cpu"] for n in names]
-    table.append([
-        f"export of the last year on {label} years, CPU ms", " / ".join(map(_ms, export)),
-        f"{names[0]}× store", f"{ratio(export[-1], export[0]):.2f}", "none", "-"])
+    for key, what, target in INFORMATIVE:
+        if key in sizes[names[0]]:
+            cpu = [sizes[n][key]["cpu"] for n in names]
+            table.append([f"{what} on {label} years, CPU ms", " / ".join(map(_ms, cpu)),
+                          f"{names[0]}× store", f"{ratio(cpu[-1], cpu[0]):.2f}", target, "-"])
     scans = sorted({s for n in names for s in sizes[n]["scans"]})
     table.append(["full table scans in these queries (EXPLAIN QUERY PLAN)",
                   str(len(scans)), "", "", "0", "ok" if not scans else "MISSED"])
