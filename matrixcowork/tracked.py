@@ -8,6 +8,11 @@ rows with `reactions()`. The same (post, user, key) twice, as federation can del
 once. After a gap in the sync the open posts of the room are reconciled with the relations
 the homeserver holds, so nothing is lost and nothing doubled.
 
+Every change of the rows also marks its (post, user) "untold" in the same statement (a
+trigger), and the mark goes once the owning feature was told. A crash between the two leaves
+the mark, and the feature is told after the restart (the replayed event changes no row, so
+it would never be told otherwise).
+
 A post stops counting after its `open_until` day (community time): later reactions and
 redactions leave its figures as they were.
 """
@@ -54,6 +59,24 @@ MIGRATIONS = (
             ts INTEGER NOT NULL
         );
         CREATE INDEX tracked_reactions_by_post ON tracked_reactions (post_id, user_id, key);
+        """,
+    ),
+    Migration(
+        "whose reactions changed without their post's feature being told yet",
+        """
+        CREATE TABLE tracked_untold (
+            post_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            PRIMARY KEY (post_id, user_id)
+        );
+        CREATE TRIGGER tracked_untold_on_insert AFTER INSERT ON tracked_reactions BEGIN
+            INSERT OR IGNORE INTO tracked_untold (post_id, user_id)
+            VALUES (NEW.post_id, NEW.user_id);
+        END;
+        CREATE TRIGGER tracked_untold_on_delete AFTER DELETE ON tracked_reactions BEGIN
+            INSERT OR IGNORE INTO tracked_untold (post_id, user_id)
+            VALUES (OLD.post_id, OLD.user_id);
+        END;
         """,
     ),
 )
@@ -239,6 +262,18 @@ class TrackedPosts:
         )
         for row in rows:
             await self.reconcile(_post(row))
+        await self.tell_untold(room_id)
+
+    async def tell_untold(self, room_id: str) -> None:
+        """Changes whose owner was not told before the bot stopped are told now."""
+        rows = await self.store.fetch_all(
+            "SELECT p.*, u.user_id AS untold FROM tracked_untold u "
+            "JOIN tracked_posts p ON p.event_id = u.post_id WHERE p.room_id = ? "
+            "ORDER BY p.event_id, u.user_id",
+            (room_id,),
+        )
+        for row in rows:
+            await self._notify(_post(row), [row["untold"]])
 
     async def reconcile(self, post: TrackedPost) -> None:
         """Make the rows equal to the homeserver's relations; tell the owner who changed."""
@@ -270,16 +305,21 @@ class TrackedPosts:
         await self._notify(post, sorted({user_id for user_id, _ in changed}))
 
     async def _notify(self, post: TrackedPost, users: list[str]) -> None:
+        """Tell the owner; a user stays untold (told again after the next gap) if it fails."""
         listener = self._listeners.get(post.feature)
-        if listener is None:
-            return
         for user_id in users:
-            try:
-                await listener(post, user_id)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("%s failed on reactions of %s", post.feature, user_id)
+            if listener is not None:
+                try:
+                    await listener(post, user_id)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("%s failed on reactions of %s", post.feature, user_id)
+                    continue
+            await self.store.execute(
+                "DELETE FROM tracked_untold WHERE post_id = ? AND user_id = ?",
+                (post.event_id, user_id),
+            )
 
 
 def _post(row: Any) -> TrackedPost:

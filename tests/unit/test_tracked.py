@@ -107,3 +107,32 @@ async def test_reactions_elsewhere_are_ignored(tmp_path: Path) -> None:
         assert calls == []
     finally:
         await store.close()
+
+
+async def test_a_change_its_owner_was_not_told_of_is_told_after_the_restart(
+    tmp_path: Path
+) -> None:
+    """The bot dies between storing a reaction and telling the check-in (here: the listener
+    fails instead); the replayed event changes no row, yet the check-in hears of it once."""
+    tracked, store, calls = await tracked_posts(tmp_path)
+    dies = [True, True]
+
+    async def listener(post: TrackedPost, user_id: str) -> None:
+        if dies and dies.pop():
+            raise RuntimeError("the bot died here")
+        calls.append(user_id)
+
+    tracked.listen("checkin", listener)
+    try:
+        await tracked.on_reaction("!room", reaction("$a", "@ben:x", ONSITE))
+        await tracked.on_reaction("!room", reaction("$a", "@ben:x", ONSITE))  # replayed: no row
+        assert calls == []
+        await tracked.tell_untold("!room")  # what the gap after the restart does
+        await tracked.tell_untold("!room")
+        assert calls == ["@ben:x"]
+        await tracked.on_redaction("!room", redaction("$a"))  # taken back, and the bot dies
+        await tracked.on_redaction("!room", redaction("$a"))  # replayed: no row to remove
+        await tracked.tell_untold("!room")
+        assert calls == ["@ben:x", "@ben:x"]
+    finally:
+        await store.close()
