@@ -15,6 +15,24 @@ from matrixcowork.devserver import DevServer
 from .helpers import Bot, Member, berlin, bot_config, make_member
 
 
+# For tests/reliability. Here because pytest reads options only from the conftests it loads at
+# start, and only those run in xdist's controller, which prints the summary.
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--long", action="store_true",
+                     help="reliability suite: the long modes (10,000 fuzzed commands, ...)")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The figures the tests reported (`figure` fixture), from every xdist worker."""
+    figures = [value for reports in terminalreporter.stats.values() for report in reports
+               if getattr(report, "when", None) == "call"
+               for name, value in report.user_properties if name == "figure"]
+    if figures:
+        terminalreporter.section("reliability figures")
+        for line in dict.fromkeys(figures):
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def synapse() -> Iterator[DevServer]:
     # Outside pytest's numbered temp dirs, which a concurrent run may clean up under our feet.
