@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import ENV_PREFIX, Config, ConfigError, load_config
-from .store import Store, StoreError
+from .store import LAST_SYNC_KEY, Store, StoreError
 
 DEFAULT_MAX_AGE = 120.0
-LAST_SYNC_KEY = "last_sync"  # written by loop.SyncLoop after every sync
 DB_FILE = "matrixcowork.db"
 NO_SECRET = "not-needed-to-check-health"
 

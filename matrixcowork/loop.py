@@ -203,16 +203,15 @@ class SyncLoop:
                 # Rooms and state are known now: features may start before events arrive.
                 await self.on_first_sync()
             await self.dispatcher.dispatch(response)
-            await store.save_sync_token(response.next_batch)
+            self.last_sync_monotonic = time.monotonic()
+            self.last_sync_wall = time.time()
+            await store.save_sync_token(response.next_batch, self.last_sync_wall)
             if first_of_run and token is not None:
                 # Whatever happened while the bot was down: let features reconcile.
                 for room_id in self.services.client.rooms:
                     await self.dispatcher.gap(room_id)
             token = response.next_batch
             first_of_run = False
-            self.last_sync_monotonic = time.monotonic()
-            self.last_sync_wall = time.time()
-            await store.set_value("last_sync", str(int(self.last_sync_wall)))
             self.first_sync_done.set()
 
     async def _after_sync(self, response: SyncResponse) -> None:

@@ -23,6 +23,7 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 
+LAST_SYNC_KEY = "last_sync"  # unix seconds of the last handled sync, read by `health`
 BOOKKEEPING_TABLES = frozenset({"kv", "handled_events", "schema_versions"})
 
 
@@ -150,8 +151,13 @@ class Store:
     async def sync_token(self) -> str | None:
         return await self.get_value("sync_token")
 
-    async def save_sync_token(self, token: str) -> None:
-        await self.set_value("sync_token", token)
+    async def save_sync_token(self, token: str, synced_at: float) -> None:
+        """The token to resume from and when it was saved (for health checks), in one write."""
+        await self.execute(
+            "INSERT INTO kv (key, value) VALUES ('sync_token', ?), (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (token, LAST_SYNC_KEY, str(int(synced_at))),
+        )
 
     async def was_handled(self, event_id: str) -> bool:
         row = await self.fetch_one("SELECT 1 FROM handled_events WHERE event_id = ?", (event_id,))
