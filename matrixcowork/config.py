@@ -324,12 +324,12 @@ class Config(Model):
                 seen.add(value)
         if self.space and any(r.alias == self.space.alias for r in self.rooms):
             raise ValueError(f"rooms: alias '{self.space.alias}' is already the space's alias")
-        for where, key in (self.space.room_keys() if self.space else {}).items():
-            self.require_room(key, f"space.{where}")
         if self.checkin:
             self.require_room(self.checkin.room, "checkin.room")
         if self.sync:
             self.require_room(self.sync.room, "sync.room")
+        for where, key in (self.space.room_keys() if self.space else {}).items():
+            self.require_room(key, f"space.{where}")
         if self.people.intro_room:
             self.require_room(self.people.intro_room, "people.intro_room")
         if self.coffee:
@@ -400,6 +400,21 @@ def parse_config(raw: Any, source: str, environ: dict[str, str] | None = None) -
         raise ConfigError(f"{source}: {loc}: {message}") from None
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key given twice instead of silently keeping the last one."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key}: given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_config(path: str | Path, environ: dict[str, str] | None = None) -> Config:
     """Read and validate the config file; every failure is a one-line `ConfigError`."""
     path = Path(path)
@@ -407,8 +422,12 @@ def load_config(path: str | Path, environ: dict[str, str] | None = None) -> Conf
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: (file): not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "unknown line"
