@@ -117,7 +117,8 @@ async def test_run_with_broken_config_exits_2_with_one_line(tmp_path: Path, figu
         lines = stderr.strip().splitlines()
         assert code == 2, (kind, stderr)
         assert len(lines) == 1 and str(path) in lines[0] and names in lines[0], (kind, stderr)
-    figure(f"broken configs: {len(KINDS)} kinds here and {len(UNIT_KINDS) + 4} in the unit "
+    here = len(KINDS) + 2  # and the two tests below: not UTF-8, a key twice
+    figure(f"broken configs: {here} kinds here and {len(UNIT_KINDS) + 4} in the unit "
            f"tests, each one line naming the key; {len(chosen)} of them through "
            "`matrixcowork run`: exit code 2, one line on standard error")
 
