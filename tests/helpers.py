@@ -239,3 +239,19 @@ def berlin(*args: int) -> datetime:
     from zoneinfo import ZoneInfo
 
     return datetime(*args, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+async def shared_room(bot: Bot, alias: str, owner: Member, *guests: Member) -> str:
+    """The owner creates the room the bot knows by this alias (giving the bot power 50 for
+    widgets and pins); the bot and the guests join it, and the owner sees every join."""
+    room = await owner.create_room(
+        alias=alias, invite=[bot.user_id, *(g.user_id for g in guests)],
+        power_level_override={"users": {bot.user_id: 50}},
+    )
+    for guest in guests:
+        await guest.join(room)
+    for who in (bot.user_id, *(g.user_id for g in guests)):
+        await owner.wait_for(lambda s, w=who: s.room_id == room
+                             and getattr(s.event, "state_key", None) == w
+                             and getattr(s.event, "membership", None) == "join")
+    return room

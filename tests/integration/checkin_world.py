@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from matrixcowork.features.checkin import CheckinFeature
-from tests.helpers import Bot, Member, Seen, unique
+from tests.helpers import Bot, Member, Seen, shared_room, unique
 
 ONSITE = "\U0001F3E2"  # 🏢
 REMOTE = "\U0001F3E0"  # 🏠
@@ -85,14 +85,5 @@ async def coworking_world(make_bot, members: dict[str, Member], **checkin: Any) 
     )
     await bot.start()
     anna, ben, cem = members["anna"], members["ben"], members["cem"]
-    room = await anna.create_room(
-        alias=alias, invite=[bot.user_id, ben.user_id, cem.user_id],
-        power_level_override={"users": {bot.user_id: 50}},
-    )
-    for member in (ben, cem):
-        await member.join(room)
-    for who in (bot.user_id, ben.user_id, cem.user_id):
-        await anna.wait_for(lambda s, w=who: s.room_id == room
-                            and getattr(s.event, "state_key", None) == w
-                            and getattr(s.event, "membership", None) == "join")
+    room = await shared_room(bot, alias, anna, ben, cem)
     return World(bot, room, anna, ben, cem)

@@ -10,7 +10,7 @@ from typing import Any
 from nio import RoomGetStateEventResponse
 
 from matrixcowork.features.sync import SyncFeature
-from tests.helpers import Bot, Member, Seen, unique
+from tests.helpers import Bot, Member, Seen, shared_room, unique
 
 YES, MAYBE, NO, HERE = "\u2705", "\u2754", "\u274c", "\u270b"
 WIDGETS, LAYOUT = "im.vector.modular.widgets", "io.element.widgets.layout"
@@ -103,14 +103,5 @@ async def sync_world(make_bot, members: dict[str, Member], now: datetime,
     bot.clock.set(now)
     await bot.start()
     anna, ben, cem = members["anna"], members["ben"], members["cem"]
-    room = await anna.create_room(
-        alias=alias, invite=[bot.user_id, ben.user_id, cem.user_id],
-        power_level_override={"users": {bot.user_id: 50}},
-    )
-    for member in (ben, cem):
-        await member.join(room)
-    for who in (bot.user_id, ben.user_id, cem.user_id):
-        await anna.wait_for(lambda s, w=who: s.room_id == room
-                            and getattr(s.event, "state_key", None) == w
-                            and getattr(s.event, "membership", None) == "join")
+    room = await shared_room(bot, alias, anna, ben, cem)
     return SyncWorld(bot, room, anna, ben, cem)

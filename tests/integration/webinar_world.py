@@ -12,7 +12,7 @@ import aiohttp
 from icalendar import Calendar
 
 from matrixcowork.features.webinars import WebinarsFeature
-from tests.helpers import Bot, Member, Seen, unique
+from tests.helpers import Bot, Member, Seen, shared_room, unique
 
 from .sync_world import edited_post
 
@@ -115,17 +115,6 @@ async def webinar_world(make_bot, members: dict[str, Member], **webinars: Any) -
     )
     await bot.start()
     anna, ben, cem = members["anna"], members["ben"], members["cem"]
-    rooms = []
-    for alias in (room_alias, lobby_alias):
-        room = await anna.create_room(
-            alias=alias, invite=[bot.user_id, ben.user_id, cem.user_id],
-            power_level_override={"users": {bot.user_id: 50}},
-        )
-        for member in (ben, cem):
-            await member.join(room)
-        for who in (bot.user_id, ben.user_id, cem.user_id):
-            await anna.wait_for(lambda s, w=who, r=room: s.room_id == r
-                                and getattr(s.event, "state_key", None) == w
-                                and getattr(s.event, "membership", None) == "join")
-        rooms.append(room)
+    rooms = [await shared_room(bot, alias, anna, ben, cem)
+             for alias in (room_alias, lobby_alias)]
     return WebinarWorld(bot, rooms[0], rooms[1], base_url, anna, ben, cem)
