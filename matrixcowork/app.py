@@ -7,8 +7,6 @@ import contextlib
 import logging
 import time
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
 from .chat import Chat
 from .clock import Clock
 from .commands import CommandRouter
@@ -29,6 +27,7 @@ from .logs import redact_also
 from .loop import Dispatcher, SyncLoop
 from .permissions import Permissions
 from .rooms import RoomDirectory
+from .scheduling import Scheduler
 from .services import Services
 from .session import connect
 from .store import Store, secure_dir
@@ -71,7 +70,7 @@ class App:
             await store.close()
             raise
         redact_also(client.access_token)
-        scheduler = AsyncIOScheduler(timezone=self.config.tz)
+        scheduler = Scheduler(self.clock)
         chat = Chat(client)
         tracked = TrackedPosts(store, chat, self.clock)
         await store.migrate(tracked.name, tracked.migrations)
@@ -151,9 +150,9 @@ class App:
         services = self.services
         if services is None:
             return
-        if services.scheduler.running:
-            services.scheduler.shutdown(wait=False)
+        await services.scheduler.stop()
         for feature in reversed(self.features):
+            services.scheduler.cancel_feature(feature.name)
             with contextlib.suppress(Exception):
                 await feature.stop()
         await services.client.close()

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 class Clock:
     """Wall-clock time in the community's timezone."""
 
+    runs_by_itself = True  # the scheduler sleeps until work is due
+
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
 
@@ -20,7 +22,10 @@ class Clock:
 
 
 class FakeClock(Clock):
-    """A clock that stands still until a test moves it."""
+    """A clock that stands still until a test moves it; the scheduler then runs what became
+    due when the test says so (`Scheduler.run_due`), never by itself."""
+
+    runs_by_itself = False
 
     def __init__(self, tz: ZoneInfo, start: datetime) -> None:
         super().__init__(tz)

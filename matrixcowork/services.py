@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from nio import AsyncClient
 
 from .chat import Chat
@@ -13,6 +12,7 @@ from .config import Config
 from .i18n import I18n
 from .permissions import Permissions
 from .rooms import RoomDirectory
+from .scheduling import Scheduler
 from .store import Store
 from .tracked import TrackedPosts
 
@@ -25,7 +25,7 @@ class Services:
     client: AsyncClient  # read-only use: room state the sync delivered
     clock: Clock
     i18n: I18n
-    scheduler: AsyncIOScheduler
+    scheduler: Scheduler  # the one way to run work later, on `clock`
     permissions: Permissions
     rooms: RoomDirectory
     tracked: TrackedPosts  # posts that count reactions

@@ -224,6 +224,12 @@ class Bot:
         features = feature_classes() + self.extra_features
         self.app = App(self.config, clock=self.clock, features=features)
         await self.app.start()
+        await self.services.scheduler.run_due()  # the first pass, as the real clock's loop does
+
+    async def move_to(self, when: datetime) -> None:
+        """Time passes to `when`, and what became due runs, as the scheduler would run it."""
+        self.clock.set(when)
+        await self.services.scheduler.run_due()
 
     async def stop(self) -> None:
         if self.app:

@@ -45,16 +45,13 @@ class StatusFeature(Feature):
         await ctx.reply("\n".join(lines))
 
     def _next_jobs(self, ctx: CommandContext) -> list[str]:
-        upcoming = sorted(
-            (job.next_run_time, job.id)
-            for job in self.services.scheduler.get_jobs()
-            if getattr(job, "next_run_time", None) is not None
-        )
+        upcoming = self.services.scheduler.upcoming()
         if not upcoming:
             return ["- " + ctx.t("No scheduled steps.")]
         lines = ["- " + ctx.t("Next scheduled steps:")]
-        for when, job_id in upcoming[:MAX_JOBS_SHOWN]:
-            lines.append("  - " + ctx.t("{when}: {job}", when=self._when(when), job=job_id))
+        for job in upcoming[:MAX_JOBS_SHOWN]:
+            lines.append("  - " + ctx.t("{job}, {when}", job=ctx.t(job.name),
+                                        when=self._when(job.due)))
         return lines
 
     def _when(self, when: datetime) -> str:

@@ -1,24 +1,22 @@
 """The meeting engine: decides from the store and the clock what is due, and does it once.
 
-The scheduler only wakes the engine (one date job per kind of meeting, at the next step's
-time); `run_due(now)` then reads the occurrences and their recorded steps and runs what the
-rules in `steps` say, recording each step as done or skipped. A step that fails (no room, the
-homeserver refuses) is not recorded and is tried again a few minutes later. Tests call
-`run_due` with the time they set on the clock.
+The scheduling service only wakes the owning feature (one job per kind of meeting, at the
+next step's time, and once at start to catch up); `run_due(now)` then reads the occurrences and
+their recorded steps and runs what the rules in `steps` say, recording each step as done or
+skipped. A step that fails (no room, the homeserver refuses) is not recorded and is tried again
+after the service's retry pause.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from apscheduler.triggers.date import DateTrigger
-
 from ..chat import ChatError
 from ..jitsi import Jitsi
+from ..scheduling import Action
 from ..services import Services
 from ..tracked import TrackedPost
 from . import db, steps
@@ -28,8 +26,6 @@ from .steps import ANNOUNCE, END, START, Timing
 
 log = logging.getLogger(__name__)
 
-RETRY = timedelta(minutes=5)
-Wake = Callable[[], Awaitable[None]]
 
 
 async def no_details(occ: Occurrence) -> str:
@@ -39,24 +35,28 @@ async def no_details(occ: Occurrence) -> str:
 class MeetingEngine:
     """One kind of meeting (e.g. "sync"): its occurrences, steps, posts and wake-up job."""
 
-    def __init__(self, services: Services, kind: str, timing: Timing,
-                 details: Details = no_details) -> None:
+    def __init__(self, services: Services, kind: str, timing: Timing, *, job_id: str,
+                 label: str, details: Details = no_details) -> None:
+        """`job_id` and `label` name its wake-up in the scheduling service (see there)."""
         self.services = services
         self.kind = kind
         self.timing = timing
         self.store = services.store
-        self.job_id = f"meetings:{kind}"
+        self.job_id = job_id
+        self.label = label
         self.posts = MeetingPosts(services, f"meetings.{kind}", details)
         self.jitsi: Jitsi = self.posts.jitsi
         self._lock = asyncio.Lock()
-        self._wake: Wake | None = None
+        self._wake: Action | None = None
         self._failed = False
 
-    async def start(self, wake: Wake) -> None:
-        """`wake` runs when a step is due (the owning feature's tick)."""
+    async def start(self, wake: Action) -> None:
+        """`wake(now)` runs when a step is due (the owning feature's tick), and right away, for
+        what was due while the bot was down."""
         await self.store.migrate(db.COMPONENT, db.MIGRATIONS)
         self.services.tracked.listen(self.posts.name, self.posts.on_reactions)
         self._wake = wake
+        self.services.scheduler.at(self.job_id, self.services.clock.now(), wake, name=self.label)
 
     async def stop(self) -> None:
         await self.posts.edits.flush()
@@ -149,14 +149,9 @@ class MeetingEngine:
             when = steps.next_time(plan, await self.recorded(occ))
             if when is not None:
                 times.append(when)
-        scheduler = self.services.scheduler
-        if not times or self._wake is None:
-            if scheduler.get_job(self.job_id):
-                scheduler.remove_job(self.job_id)
-            return
-        when = max(min(times), now + RETRY if self._failed else now)
-        scheduler.add_job(self._wake, DateTrigger(when), id=self.job_id, replace_existing=True,
-                          misfire_grace_time=None, coalesce=True)
+        if self._wake is not None:
+            self.services.scheduler.wake(self.job_id, times, self._wake, name=self.label,
+                                         failed=self._failed)
 
     # --- changes by organizers ---------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Recurrences such as "first tuesday 18:00", computed in the community's timezone.
 
-The rule becomes an APScheduler `CronTrigger`, which keeps the local time of day across DST
+The rule becomes the scheduling service's `Cron`, which keeps the local time of day across DST
 changes: the first Tuesday of April is at 18:00 in Berlin whether that is 16:00 or 17:00 UTC.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
+from ..scheduling import Cron
 
 ORDINALS = {
     "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
@@ -32,22 +32,21 @@ class Recurrence:
     weekday: str
     at: time
 
-    def trigger(self, tz: ZoneInfo) -> CronTrigger:
+    def rule(self, tz: ZoneInfo) -> Cron:
         day = {"day": f"{self.ordinal} {self.weekday}"} if self.ordinal else {
             "day_of_week": self.weekday}
-        return CronTrigger(hour=self.at.hour, minute=self.at.minute, timezone=tz, **day)
+        return Cron.of(tz, hour=self.at.hour, minute=self.at.minute, **day)
 
     def first_at_or_after(self, when: datetime, tz: ZoneInfo) -> datetime:
-        found = self.trigger(tz).get_next_fire_time(None, when.astimezone(tz))
-        assert found is not None  # every rule here recurs at least yearly
-        return found
+        return self.rule(tz).at_or_after(when)
 
     def slots(self, after: datetime, tz: ZoneInfo) -> Iterator[datetime]:
         """Every time of the rule from `after` on (inclusive), in order."""
-        slot = self.first_at_or_after(after, tz)
+        rule = self.rule(tz)
+        slot = rule.at_or_after(after)
         while True:
             yield slot
-            slot = self.first_at_or_after(slot + timedelta(minutes=1), tz)
+            slot = rule.after(slot)
 
 
 def parse_recurrence(text: str) -> Recurrence:

@@ -31,9 +31,8 @@ class CoworkWorld:
         return next(f for f in self.bot.app.features if isinstance(f, CoworkFeature))
 
     async def tick(self, when: datetime) -> None:
-        """Time passes to `when` and the scheduler's wake-up runs (called directly)."""
-        self.bot.clock.set(when)
-        await self.cowork.tick(self.bot.clock.now())
+        """Time passes to `when`, and what became due runs."""
+        await self.bot.move_to(when)
 
     async def restart_at(self, when: datetime) -> None:
         """The bot is down until `when`, then starts again (and catches up)."""

@@ -30,9 +30,8 @@ class SyncWorld:
         return next(f for f in self.bot.app.features if isinstance(f, SyncFeature))
 
     async def tick(self, when: datetime) -> None:
-        """Time passes to `when` and the scheduler's wake-up runs (called directly)."""
-        self.bot.clock.set(when)
-        await self.sync.tick(self.bot.clock.now())
+        """Time passes to `when`, and what became due runs."""
+        await self.bot.move_to(when)
 
     async def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in await self.bot.services.store.fetch_all(sql, params)]

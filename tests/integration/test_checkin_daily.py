@@ -62,10 +62,10 @@ async def test_the_schedule_keeps_local_time_across_dst(
     make_bot, members: dict[str, Member]
 ) -> None:
     world = await coworking_world(make_bot, members, weekdays=["sun", "mon"], time="08:30")
-    trigger = world.bot.services.scheduler.get_job(JOB_ID).trigger
+    rule = world.bot.services.scheduler.job(JOB_ID).rule
 
-    spring = trigger.get_next_fire_time(None, berlin(2027, 3, 27, 12, 0))
-    autumn = trigger.get_next_fire_time(None, berlin(2026, 10, 25, 8, 31))
+    spring = rule.after(berlin(2027, 3, 27, 12, 0))
+    autumn = rule.after(berlin(2026, 10, 25, 8, 31))
 
     assert spring == berlin(2027, 3, 28, 8, 30) and spring.utcoffset() == timedelta(hours=2)
     assert autumn == berlin(2026, 10, 26, 8, 30) and autumn.utcoffset() == timedelta(hours=1)

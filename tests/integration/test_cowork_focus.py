@@ -82,8 +82,7 @@ async def test_a_bad_length_changes_nothing_a_second_focus_joins_and_the_end_com
     assert joined.body == "You are in the focus sprint until 9:49\u202fAM. Your goal: answer mails"
     await world.wait_for_edit(post.event.event_id, has=[f"- {nick(cem)}: answer mails"])
     assert await world.rows("SELECT count(*) FROM cowork_sprints") == [(1,)]
-    job = world.bot.services.scheduler.get_job("cowork:focus")
-    assert job.trigger.run_date == berlin(2026, 12, 1, 9, 49)
+    assert world.bot.services.scheduler.job("cowork:focus").due == berlin(2026, 12, 1, 9, 49)
 
     # The bot is down when the sprint ends: the end comes when it is back, once.
     await world.restart_at(berlin(2026, 12, 1, 10, 30))

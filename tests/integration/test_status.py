@@ -25,7 +25,7 @@ from tests.integration.test_foundation import room_with_bot
 REPO = Path(__file__).resolve().parents[2]
 
 
-async def nothing() -> None:
+async def nothing(now: datetime) -> None:
     """A scheduled step for `!botstatus` to list."""
 
 
@@ -34,8 +34,8 @@ async def test_organizer_sees_version_uptime_last_sync_rooms_and_next_steps(
 ) -> None:
     anna = members["anna"]
     room = await room_with_bot(anna, bot)
-    when = datetime.now(bot.config.tz).replace(microsecond=0) + timedelta(days=3)
-    bot.services.scheduler.add_job(nothing, "date", run_date=when, id="test:reminder")
+    when = bot.clock.now() + timedelta(days=3)
+    bot.services.scheduler.at("test:reminder", when, nothing, name="check-in post")
 
     answer = await anna.ask(room, "!botstatus")
 
@@ -43,7 +43,7 @@ async def test_organizer_sees_version_uptime_last_sync_rooms_and_next_steps(
     assert re.search(r"Uptime: \d+ seconds?\b", answer.body), answer.body
     assert re.search(r"Last sync: \d+ seconds? ago", answer.body), answer.body
     assert "Rooms I am in: 1" in answer.body
-    assert f"{bot.services.i18n.datetime(when)}: test:reminder" in answer.body
+    assert f"check-in post, {bot.services.i18n.datetime(when)}" in answer.body
     assert answer.reply_to is not None
 
 

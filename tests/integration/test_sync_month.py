@@ -65,8 +65,7 @@ async def test_a_whole_month_from_announcement_to_summary(
     # The bot restarts between the reminder and the start: nothing repeated, nothing lost.
     world.bot.clock.set(berlin(2027, 1, 5, 17, 50))
     await world.bot.restart()
-    job = world.bot.services.scheduler.get_job("meetings:sync")
-    assert job.next_run_time == berlin(2027, 1, 5, 18, 0)
+    assert world.bot.services.scheduler.job("sync:meetings").due == berlin(2027, 1, 5, 18, 0)
     await world.barrier()
     assert len(world.posts()) == 3
     await world.tick(berlin(2027, 1, 5, 18, 0))

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from matrixcowork.commands import Command, CommandRouter
-from matrixcowork.features.people.coffee import CoffeeFeature
 from tests.helpers import Bot, Member
 from tests.integration.space_world import community, join, provisioned, resolve
 
@@ -61,14 +60,11 @@ class World:
 
 async def every_feature_world(make_bot: Callable[..., Bot], anna: Member,
                               **overrides: Any) -> World:
-    """Provisioned, caught up (coffee's start-up step done), Anna in the general room."""
+    """Provisioned, caught up (the scheduler's first pass done), Anna in the general room."""
     config = every_feature(**overrides)
     bot = make_bot(**config)
     await bot.start()
     await provisioned(bot)
-    coffee = next(f for f in bot.app.features if isinstance(f, CoffeeFeature))
-    assert coffee.catching_up is not None
-    await asyncio.wait_for(coffee.catching_up, 60)
     space_id = await resolve(anna, config["space"]["alias"])
     rooms = {room["key"]: await resolve(anna, room["alias"]) for room in config["rooms"]}
     assert await join(anna, rooms["general"])

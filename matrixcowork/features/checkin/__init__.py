@@ -56,9 +56,6 @@ class CheckinFeature(Feature):
     async def start(self) -> None:
         self.services.tracked.listen(self.name, self.on_reactions_changed)
         self.daily.schedule(self._scheduled)
-        now = self.services.clock.now()
-        if self.daily.is_due(now):
-            await self.post_today(now)  # the bot was down at posting time: post late, once
 
     async def stop(self) -> None:
         await self.edits.flush()
@@ -68,8 +65,10 @@ class CheckinFeature(Feature):
         post, _sent = await self.daily.post(now)
         return post
 
-    async def _scheduled(self) -> None:
-        await self.post_today(self.services.clock.now())
+    async def _scheduled(self, now: datetime) -> None:
+        """At posting time, and at start: late, once, if the bot was down at posting time."""
+        if self.daily.is_due(now):
+            await self.post_today(now)
 
     async def on_reactions_changed(self, post: TrackedPost, user_id: str) -> None:
         """The member's latest check-in reaction is their mode; none left takes it back."""

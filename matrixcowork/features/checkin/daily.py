@@ -13,11 +13,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
-from apscheduler.triggers.cron import CronTrigger
-
 from ...chat import ChatError, txn_for
 from ...config import CheckinConfig
+from ...i18n import _
 from ...postedits import CoalescedEdits
+from ...scheduling import Action, Cron
 from ...services import Services
 from ...tracked import TrackedPost
 from .stats import MODES
@@ -45,18 +45,12 @@ class DailyPost:
         self.render = render
         self._lock = asyncio.Lock()
 
-    def schedule(self, job: Callable[[], Awaitable[None]]) -> None:
-        """Every check-in day at the configured time, in the community's timezone."""
-        trigger = CronTrigger(
-            day_of_week=",".join(self.config.weekdays),
-            hour=self.config.time.hour,
-            minute=self.config.time.minute,
-            timezone=self.services.clock.tz,
-        )
-        self.services.scheduler.add_job(
-            job, trigger, id=JOB_ID, replace_existing=True, misfire_grace_time=3600,
-            coalesce=True,
-        )
+    def schedule(self, job: Action) -> None:
+        """Every check-in day at the configured time, in the community's timezone, and once
+        at start, for a post that was due while the bot was down."""
+        rule = Cron.of(self.services.clock.tz, day_of_week=",".join(self.config.weekdays),
+                       hour=self.config.time.hour, minute=self.config.time.minute)
+        self.services.scheduler.every(JOB_ID, rule, job, name=_("check-in post"), catch_up=True)
 
     def is_due(self, now: datetime) -> bool:
         """A check-in day whose posting time has come (for posting late after downtime)."""

@@ -2,13 +2,12 @@
 
 `!focus [minutes] [goal]` and `!focus stats` (the check-in feature owns `!stats`), `!call
 [topic]` and `!call end`. The scheduled parts (open and close the room, end sprints, time out
-calls) are all steps of `tick(now)`, which the scheduler wakes and tests call directly.
+calls) are each their own job in the scheduling service.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from nio import RoomMessageText
 
@@ -57,30 +56,15 @@ class CoworkFeature(Feature):
 
     async def start(self) -> None:
         self.services.tracked.listen(self.name, self.sprints.on_reactions)
-        await self.sprints.start(self._wake)
-        await self.calls.start(self._wake)
+        await self.sprints.start()
+        await self.calls.start()
         if self.open_room:
-            await self.open_room.start(self._wake)
-        await self._wake()  # catches up on what was due while the bot was down
+            await self.open_room.start()
 
     async def stop(self) -> None:
         await self.sprints.stop()
         if self.open_room:
             await self.open_room.stop()
-
-    async def tick(self, now: datetime) -> None:
-        """Whatever is due at `now`: open or close the room, end sprints, time out calls."""
-        parts = [self.sprints.tick, self.calls.tick]
-        if self.open_room:
-            parts.insert(0, self.open_room.tick)
-        for part in parts:
-            try:
-                await part(now)
-            except Exception:  # one part's trouble must not hold up the others
-                log.exception("coworking: %s failed", part.__qualname__)
-
-    async def _wake(self) -> None:
-        await self.tick(self.services.clock.now())
 
     # --- commands -------------------------------------------------------------------------
 

@@ -20,12 +20,12 @@ from ...meetings import widget
 from ...services import Services
 from . import db
 from .db import Call
-from .jobs import Wake, wake_at
 from .texts import CoworkTexts
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "cowork:calls"
+LABEL = _("end of a call")
 
 
 class Calls:
@@ -38,10 +38,10 @@ class Calls:
         self.texts = texts
         self.jitsi = Jitsi(services.config.jitsi)
         self._lock = asyncio.Lock()
-        self._wake: Wake | None = None
 
-    async def start(self, wake: Wake) -> None:
-        self._wake = wake
+    async def start(self) -> None:
+        """Calls that timed out while the bot was down end now."""
+        self.services.scheduler.at(JOB_ID, self.services.clock.now(), self.tick, name=LABEL)
 
     async def begin(self, ctx: CommandContext, topic: str | None) -> None:
         now = self.services.clock.now()
@@ -86,7 +86,7 @@ class Calls:
 
     async def reschedule(self, now: datetime, failed: bool = False) -> None:
         timeouts = [call.timeout for call in await db.open_calls(self.store)]
-        wake_at(self.services.scheduler, JOB_ID, self._wake, timeouts, now, failed)
+        self.services.scheduler.wake(JOB_ID, timeouts, self.tick, name=LABEL, failed=failed)
 
     async def _show(self, call: Call) -> bool:
         """The widget needs the power to send state events; without it, the link does."""

@@ -26,7 +26,6 @@ from ...services import Services
 from ...tracked import TrackedPost, normalize_key
 from . import db
 from .db import BY_COMMAND, BY_REACTION, BY_REPLY, RUNNING, Sprint
-from .jobs import Wake, wake_at
 from .texts import GOAL_NOTED_KEY, JOIN_KEY, REACHED_KEY, CoworkTexts
 
 log = logging.getLogger(__name__)
@@ -34,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_GOAL = 200
 SPRINT, RESULT = "sprint", "result"
 JOB_ID = "cowork:focus"
+LABEL = _("end of a focus sprint")
 RESULT_DAYS = 2  # ✅ counts until two days after the sprint's day
 _MINUTES = re.compile(r"(\d+)(?:m|min)?")
 
@@ -85,10 +85,10 @@ class FocusSprints:
         self.feature = feature
         self.edits = CoalescedEdits(services.chat)
         self._lock = asyncio.Lock()
-        self._wake: Wake | None = None
 
-    async def start(self, wake: Wake) -> None:
-        self._wake = wake
+    async def start(self) -> None:
+        """Sprints that ended while the bot was down end now."""
+        self.services.scheduler.at(JOB_ID, self.services.clock.now(), self.tick, name=LABEL)
 
     async def stop(self) -> None:
         await self.edits.flush()
@@ -176,7 +176,7 @@ class FocusSprints:
 
     async def reschedule(self, now: datetime, failed: bool = False) -> None:
         ends = [sprint.end for sprint in await db.running(self.store)]
-        wake_at(self.services.scheduler, JOB_ID, self._wake, ends, now, failed)
+        self.services.scheduler.wake(JOB_ID, ends, self.tick, name=LABEL, failed=failed)
 
     async def stats(self, user_id: str) -> str:
         return self.texts.stats(await db.focus_figures(self.store, user_id),

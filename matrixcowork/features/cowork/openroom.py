@@ -21,7 +21,6 @@ from ...meetings.engine import MeetingEngine
 from ...meetings.recurrence import WEEKDAYS
 from ...meetings.steps import START, Timing
 from ...services import Services
-from .jobs import Wake
 from .texts import OpenRoomTexts
 
 KIND = "cowork"
@@ -51,12 +50,13 @@ class OpenRoom:
         self.room_key = room_key
         self.hours = hours
         self.weekdays = weekdays
-        self.engine = MeetingEngine(services, KIND, NO_ANNOUNCEMENT)
+        self.engine = MeetingEngine(services, KIND, NO_ANNOUNCEMENT, job_id="cowork:openroom",
+                                    label=_("open coworking room"))
         self.engine.posts.texts = OpenRoomTexts(services.i18n)
         self.title = services.i18n.t(_("Coworking room"))
 
-    async def start(self, wake: Wake) -> None:
-        await self.engine.start(wake)
+    async def start(self) -> None:
+        await self.engine.start(self.tick)
 
     async def stop(self) -> None:
         await self.engine.stop()

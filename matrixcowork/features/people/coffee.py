@@ -1,23 +1,20 @@
 """Coffee roulette: `!coffee join|leave|pause|status|stats` and the daily job that runs rounds.
 
 The job runs every day at the round's time and once at start (to catch up after downtime);
-`Rounds.tick(now)` decides what is due, so tests drive it with any `now`. Skips (💤 on the
+`Rounds.tick(now)` decides what is due. Skips (💤 on the
 heads-up) and meetings (✅ on the follow-up) are read from the tracked posts when needed.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import datetime, timedelta
-
-from apscheduler.triggers.cron import CronTrigger
 
 from ...arguments import integer
 from ...commands import Arg, CommandContext, command
 from ...config import Config
 from ...i18n import _
+from ...scheduling import Cron
 from ...services import Services
 from .. import Feature
 from . import coffee_db as db
@@ -51,36 +48,16 @@ class CoffeeFeature(Feature):
         self.text = CoffeeText(services.i18n, cards, services.store,
                                services.config.command_prefix)
         self.rounds = Rounds(services, self.config, self.text)
-        self.catching_up: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        trigger = CronTrigger(hour=self.config.time.hour, minute=self.config.time.minute,
-                              timezone=self.services.clock.tz)
-        self.services.scheduler.add_job(
-            self._scheduled, trigger, id=JOB_ID, replace_existing=True,
-            misfire_grace_time=3600, coalesce=True,
-        )
-        # Catch up on what was due while the bot was down, without holding up its start (rooms
-        # for many groups take a while under the homeserver's rate limits).
-        self.catching_up = asyncio.create_task(self._scheduled(), name="coffee-catch-up")
-
-    async def stop(self) -> None:
-        if self.catching_up and not self.catching_up.done():
-            self.catching_up.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.catching_up
+        rule = Cron.of(self.services.clock.tz, hour=self.config.time.hour,
+                       minute=self.config.time.minute)
+        self.services.scheduler.every(JOB_ID, rule, self.tick, name=_("coffee roulette"),
+                                      catch_up=True)
 
     async def tick(self, now: datetime) -> None:
         """Heads-up, pairing, rooms and follow-ups: whatever is due at `now`."""
         await self.rounds.tick(now)
-
-    async def _scheduled(self) -> None:
-        try:
-            await self.tick(self.services.clock.now())
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("the coffee roulette's daily step failed")
 
     async def figures(self) -> list[RoundFigures]:
         """The last year's rounds that paired anyone, newest first, with who met."""

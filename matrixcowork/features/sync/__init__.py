@@ -44,7 +44,8 @@ class SyncFeature(Feature):
         config = services.config.sync
         self.store = services.store
         timing = Timing(config.announce_before, tuple(config.remind_before))
-        self.engine = MeetingEngine(services, KIND, timing, details=self.agenda_text)
+        self.engine = MeetingEngine(services, KIND, timing, job_id=f"{self.name}:meetings",
+                                    label=_("monthly sync"), details=self.agenda_text)
         self.series = Series(
             self.engine, parse_recurrence(config.recurrence), services.clock.tz,
             config.title or services.i18n.t(_("Monthly sync")), config.duration, config.room,
@@ -53,11 +54,7 @@ class SyncFeature(Feature):
         self.texts = self.engine.posts.texts
 
     async def start(self) -> None:
-        await self.engine.start(self._wake)
-        try:
-            await self.tick(self.services.clock.now())  # catches up on what was due while down
-        except Exception:
-            log.exception("the sync could not catch up on its steps")
+        await self.engine.start(self.tick)
 
     async def stop(self) -> None:
         await self.engine.stop()
@@ -66,9 +63,6 @@ class SyncFeature(Feature):
         """Make sure the next sync exists, then run whatever step is due."""
         await self.series.next(now)
         await self.engine.run_due(now)
-
-    async def _wake(self) -> None:
-        await self.tick(self.services.clock.now())
 
     # --- the agenda -------------------------------------------------------------------------
 

@@ -55,7 +55,8 @@ class WebinarsFeature(Feature):
         self.texts = WebinarTexts(services.i18n, services.config.command_prefix,
                                   self.config.vote_threshold)
         timing = Timing(ANNOUNCE_AT_ONCE, tuple(self.config.reminders))
-        self.engine = MeetingEngine(services, KIND, timing, details=self._details)
+        self.engine = MeetingEngine(services, KIND, timing, job_id=f"{FEATURE}:meetings",
+                                    label=_("webinars"), details=self._details)
         self.proposals = Proposals(services, self.texts, self.engine.posts)
         self.polls = DatePolls(services, self.texts)
         self.scheduling = Scheduling(services, self.engine, self.texts, self.proposals,
@@ -63,12 +64,8 @@ class WebinarsFeature(Feature):
         self.views = EventViews(services, self.engine, self.texts)
 
     async def start(self) -> None:
-        await self.engine.start(self._wake)
+        await self.engine.start(self.tick)
         self.services.tracked.listen(FEATURE, self.proposals.on_votes)
-        try:
-            await self.tick(self.services.clock.now())  # catches up on what was due while down
-        except Exception:
-            log.exception("the webinars could not catch up on their steps")
 
     async def stop(self) -> None:
         await self.engine.stop()
@@ -78,9 +75,6 @@ class WebinarsFeature(Feature):
         """Run whatever step of a webinar is due; ended ones count as held."""
         await self.engine.run_due(now)
         await self.scheduling.mark_held()
-
-    async def _wake(self) -> None:
-        await self.tick(self.services.clock.now())
 
     async def _details(self, occ: Occurrence) -> str:
         webinar = await db.by_occurrence(self.store, occ.id)

@@ -1,0 +1,225 @@
+"""The scheduling service on the fake clock: order, late jobs, retries, DST, stop."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matrixcowork.clock import FakeClock
+from matrixcowork.scheduling import RETRY, Cron, Scheduler, instant_of
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(*args: int, fold: int = 0) -> datetime:
+    return datetime(*args, tzinfo=BERLIN, fold=fold)
+
+
+class Log:
+    """Actions that write down who ran at which `now`."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[str, datetime]] = []
+
+    def action(self, label: str, fail_times: int = 0):
+        left = [fail_times]
+
+        async def run(now: datetime) -> None:
+            self.runs.append((label, now))
+            if left[0]:
+                left[0] -= 1
+                raise RuntimeError("the homeserver said no")
+
+        return run
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for label, _ in self.runs]
+
+
+def world(start: datetime) -> tuple[FakeClock, Scheduler, Log]:
+    clock = FakeClock(BERLIN, start)
+    return clock, Scheduler(clock), Log()
+
+
+async def test_due_jobs_run_earliest_first_and_nothing_runs_before_its_time() -> None:
+    clock, scheduler, log = world(berlin(2026, 12, 1, 8, 0))
+    scheduler.at("b:late", berlin(2026, 12, 1, 10, 0), log.action("late"), name="late")
+    scheduler.at("a:early", berlin(2026, 12, 1, 9, 0), log.action("early"), name="early")
+    scheduler.at("c:same", berlin(2026, 12, 1, 9, 0), log.action("same"), name="same")
+
+    assert await scheduler.run_due() == []
+    clock.set(berlin(2026, 12, 1, 9, 30))
+    assert await scheduler.run_due() == ["a:early", "c:same"]  # a tie keeps the order added
+    clock.set(berlin(2026, 12, 1, 12, 0))
+    assert await scheduler.run_due() == ["b:late"]
+    assert log.labels == ["early", "same", "late"]
+    assert scheduler.upcoming() == []
+
+
+async def test_a_job_for_a_time_that_has_passed_runs_at_once_with_the_real_now() -> None:
+    _clock, scheduler, log = world(berlin(2026, 12, 1, 8, 0))
+    scheduler.at("x:past", berlin(2026, 11, 30, 8, 0), log.action("past"), name="past")
+
+    assert await scheduler.run_due() == ["x:past"]
+    assert log.runs == [("past", berlin(2026, 12, 1, 8, 0))]  # the feature decides: late or skip
+
+
+async def test_a_jump_over_several_due_times_runs_a_recurring_job_once() -> None:
+    clock, scheduler, log = world(berlin(2026, 12, 1, 8, 0))  # a Tuesday
+    scheduler.every("checkin:daily", Cron.of(BERLIN, day_of_week="mon-fri", hour=8, minute=30),
+                    log.action("post"), name="post")
+    clock.set(berlin(2026, 12, 4, 9, 0))  # Tue, Wed, Thu and Fri 08:30 have passed
+
+    assert await scheduler.run_due() == ["checkin:daily"]
+    assert await scheduler.run_due() == []
+    assert scheduler.job("checkin:daily").due == berlin(2026, 12, 7, 8, 30)  # Monday
+
+
+async def test_catch_up_runs_once_at_start_then_the_rule_takes_over() -> None:
+    _clock, scheduler, log = world(berlin(2026, 12, 1, 11, 0))
+    scheduler.every("coffee:daily", Cron.of(BERLIN, hour=10, minute=0), log.action("round"),
+                    name="coffee", catch_up=True)
+
+    assert await scheduler.run_due() == ["coffee:daily"]
+    assert scheduler.job("coffee:daily").due == berlin(2026, 12, 2, 10, 0)
+
+
+async def test_a_job_that_fails_is_tried_again_after_the_pause() -> None:
+    clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))
+    scheduler.at("sync:meetings", berlin(2026, 12, 1, 9, 0), log.action("step", fail_times=1),
+                 name="sync")
+
+    assert await scheduler.run_due() == ["sync:meetings"]
+    assert scheduler.job("sync:meetings").due == berlin(2026, 12, 1, 9, 0) + RETRY
+    clock.advance(RETRY - timedelta(seconds=1))
+    assert await scheduler.run_due() == []
+    clock.advance(timedelta(seconds=1))
+    assert await scheduler.run_due() == ["sync:meetings"]
+    assert scheduler.job("sync:meetings") is None
+
+
+async def test_a_failing_recurring_job_retries_but_not_past_its_next_time() -> None:
+    clock, scheduler, log = world(berlin(2026, 12, 1, 8, 29))
+    scheduler.every("checkin:daily", Cron.of(BERLIN, hour=8, minute=30),
+                    log.action("post", fail_times=1), name="post")
+    clock.set(berlin(2026, 12, 1, 8, 30))
+    await scheduler.run_due()
+    assert scheduler.job("checkin:daily").due == berlin(2026, 12, 1, 8, 30) + RETRY
+    clock.set(berlin(2026, 12, 1, 8, 35))
+    await scheduler.run_due()
+    assert scheduler.job("checkin:daily").due == berlin(2026, 12, 2, 8, 30)
+    assert log.labels == ["post", "post"]
+
+
+async def test_a_job_that_schedules_itself_again_for_now_waits_for_the_next_pass() -> None:
+    _clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))
+
+    async def again(now: datetime) -> None:
+        log.runs.append(("again", now))
+        scheduler.at("x:again", now, again, name="again")
+
+    scheduler.at("x:again", berlin(2026, 12, 1, 9, 0), again, name="again")
+    assert await scheduler.run_due() == ["x:again"]
+    assert await scheduler.run_due() == ["x:again"]
+    assert len(log.runs) == 2
+
+
+async def test_wake_takes_the_earliest_time_and_nothing_due_cancels() -> None:
+    _clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))
+    times = [berlin(2026, 12, 1, 10, 0), berlin(2026, 12, 1, 9, 50)]
+    scheduler.wake("cowork:focus", times, log.action("end"), name="focus")
+    assert scheduler.job("cowork:focus").due == berlin(2026, 12, 1, 9, 50)
+    scheduler.wake("cowork:focus", times, log.action("end"), name="focus", failed=True)
+    assert scheduler.job("cowork:focus").due == berlin(2026, 12, 1, 9, 50)  # later than retry
+    scheduler.wake("cowork:focus", [berlin(2026, 12, 1, 8, 0)], log.action("end"), name="focus",
+                   failed=True)
+    assert scheduler.job("cowork:focus").due == berlin(2026, 12, 1, 9, 0) + RETRY
+    scheduler.wake("cowork:focus", [], log.action("end"), name="focus")
+    assert scheduler.job("cowork:focus") is None
+
+
+async def test_a_stopping_feature_takes_its_jobs_along() -> None:
+    clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))
+    for job_id in ("cowork:focus", "cowork:calls", "coworker:other", "sync:meetings"):
+        scheduler.at(job_id, berlin(2026, 12, 1, 10, 0), log.action(job_id), name=job_id)
+    scheduler.cancel_feature("cowork")
+    assert [j.id for j in scheduler.upcoming()] == ["coworker:other", "sync:meetings"]
+    await scheduler.stop()
+    clock.set(berlin(2026, 12, 2, 10, 0))
+    assert await scheduler.run_due() == [] and log.runs == []
+
+
+async def test_with_the_fake_clock_nothing_runs_by_itself() -> None:
+    _clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))
+    scheduler.at("x:now", berlin(2026, 12, 1, 9, 0), log.action("now"), name="now")
+    scheduler.start()
+    for _ in range(5):
+        await asyncio_yield()
+    assert log.runs == []
+
+
+async def asyncio_yield() -> None:
+    import asyncio
+
+    await asyncio.sleep(0)
+
+
+# --- daylight saving time --------------------------------------------------------------------
+
+SPRING = (2027, 3, 28)  # Berlin: 02:00 CET becomes 03:00 CEST
+AUTUMN = (2031, 10, 26)  # Berlin: 03:00 CEST becomes 02:00 CET
+
+
+def test_a_time_in_the_spring_gap_stands_for_the_end_of_the_gap() -> None:
+    assert instant_of(datetime(*SPRING, 2, 30), BERLIN) == berlin(*SPRING, 3, 0)
+    assert instant_of(datetime(*SPRING, 2, 30), BERLIN).utcoffset() == timedelta(hours=2)
+
+
+def test_a_repeated_autumn_time_stands_for_its_first_occurrence() -> None:
+    first = instant_of(datetime(*AUTUMN, 2, 30), BERLIN)
+    assert first.astimezone(UTC) == datetime(2031, 10, 26, 0, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("day", [SPRING, AUTUMN])
+async def test_a_0230_job_runs_once_on_the_nights_the_clocks_change(day) -> None:
+    year, month, date = day
+    clock, scheduler, log = world(berlin(year, month, date - 1, 12, 0))
+    scheduler.every("x:night", Cron.of(BERLIN, hour=2, minute=30), log.action("night"),
+                    name="night")
+    instant = clock.now()
+    while instant < berlin(year, month, date + 1, 0, 0):  # the night in 5-minute steps (UTC)
+        instant = (instant.astimezone(UTC) + timedelta(minutes=5)).astimezone(BERLIN)
+        clock.set(instant)
+        await scheduler.run_due()
+    assert len(log.runs) == 1
+    ran = log.runs[0][1]
+    if day == SPRING:
+        assert ran == berlin(*SPRING, 3, 0)
+    else:
+        assert ran.astimezone(UTC) == datetime(2031, 10, 26, 0, 30, tzinfo=UTC)  # the first 02:30
+
+
+def test_the_monthly_rule_keeps_local_time_across_dst() -> None:
+    rule = Cron.of(BERLIN, day="1st tue", hour=18, minute=0)
+    spring = rule.at_or_after(berlin(2027, 3, 10, 0, 0))
+    autumn = rule.at_or_after(berlin(2026, 10, 10, 0, 0))
+    assert spring == berlin(2027, 4, 6, 18, 0) and spring.utcoffset() == timedelta(hours=2)
+    assert autumn == berlin(2026, 11, 3, 18, 0) and autumn.utcoffset() == timedelta(hours=1)
+
+
+@given(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2040, 12, 31),
+                    timezones=st.just(BERLIN)),
+       st.integers(0, 23), st.sampled_from([0, 15, 30, 45]))
+def test_the_next_time_is_later_on_the_rule_and_nothing_is_skipped(when, hour, minute) -> None:
+    rule = Cron.of(BERLIN, hour=hour, minute=minute)
+    found = rule.after(when)
+    assert found > when
+    assert found - when <= timedelta(days=1, hours=1)
+    local = found.astimezone(BERLIN)
+    in_gap = instant_of(datetime(local.year, local.month, local.day, hour, minute), BERLIN)
+    assert in_gap == found  # the rule's time that day, as `instant_of` reads it
