@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -150,7 +150,26 @@ class CheckinConfig(Model):
         default={"\U0001F3E2": "onsite", "\U0001F3E0": "remote"}, min_length=1
     )
     core_hours: CoreHours | None = None
+    late_until: TimeOfDay | None = None
     members_see_all_stats: bool = False
+
+    @property
+    def late_cutoff(self) -> time:
+        """Until when a post missed at `time` (the bot was down) is still made that day: the
+        configured `late_until`, else the end of the core hours, else three hours after `time`.
+        Never in the evening for a morning question."""
+        if self.late_until:
+            return self.late_until
+        if self.core_hours and self.core_hours.end > self.time:
+            return self.core_hours.end
+        latest = datetime.combine(date.min, self.time) + timedelta(hours=3)
+        return latest.time() if latest.date() == date.min else time(23, 59)
+
+    @model_validator(mode="after")
+    def _late_after_time(self) -> CheckinConfig:
+        if self.late_until is not None and self.late_until <= self.time:
+            raise ValueError("late_until must be later than time")
+        return self
 
     @field_validator("weekdays")
     @classmethod

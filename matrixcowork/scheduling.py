@@ -121,6 +121,7 @@ class Scheduler:
         self._changed = asyncio.Event()
         self._running = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._holds: list[asyncio.Task[object]] = []
 
     # --- what features say ---------------------------------------------------------------
 
@@ -154,6 +155,10 @@ class Scheduler:
         for job_id in [j for j in self._jobs if j.startswith(f"{feature}:")]:
             self.cancel(job_id)
 
+    def hold_until(self, task: asyncio.Task[object]) -> None:
+        """No job runs before `task` has ended: the space's rooms come before any post."""
+        self._holds.append(task)
+
     def job(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
@@ -171,6 +176,9 @@ class Scheduler:
         """Run every job due now, earliest first, each at most once; the ids that ran."""
         ran: list[str] = []
         async with self._running:
+            if self._holds:
+                await asyncio.wait(self._holds)
+                self._holds.clear()
             while True:
                 now = self.clock.now()
                 ready = [j for j in self.upcoming() if j.due <= now and j.id not in ran]

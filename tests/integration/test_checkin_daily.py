@@ -10,6 +10,7 @@ from matrixcowork.features.checkin.daily import JOB_ID
 from tests.helpers import Member, Seen, berlin
 
 from .checkin_world import ONSITE, World, coworking_world, edited_post, nick
+from .space_world import community, resolve
 
 EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -85,9 +86,28 @@ async def test_the_bot_posts_late_once_when_it_was_down_at_posting_time(
     await world.bot.restart()
     clock.set(berlin(2026, 12, 2, 11, 45))  # Wednesday is no check-in day
     await world.bot.restart()
+    clock.set(berlin(2026, 12, 8, 19, 8))  # back on a Tuesday evening: no morning question
+    await world.bot.restart()
 
     assert await stored_days(world) == ["2026-12-01"]
     await posts_seen(world, 1)
+
+
+async def test_on_its_first_start_the_bot_makes_the_rooms_before_the_post(
+    make_bot, members: dict[str, Member], caplog
+) -> None:
+    anna = members["anna"]
+    config = community(("general", "coworking"))
+    bot = make_bot(**config, checkin={"room": "coworking", "time": "09:00"})
+    bot.clock.set(berlin(2026, 12, 1, 9, 30))  # a Tuesday, after posting time
+
+    await bot.start()  # its first pass of the scheduler: provisioning, then the late post
+
+    post = await bot.services.tracked.find("checkin", "daily", "2026-12-01")
+    assert post is not None
+    assert post.room_id == await resolve(anna, config["rooms"][1]["alias"])
+    assert "does not exist yet" not in caplog.text
+    await bot.stop()
 
 
 async def test_todays_post_is_pinned_in_place_of_yesterdays(

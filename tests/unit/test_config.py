@@ -45,6 +45,8 @@ BROKEN = [
     (with_(rooms=[{"key": "a", "name": "A"}]), "rooms.0.alias: required key is missing"),
     (with_(space={"name": "S", "alias": "owl-coworking"}), "rooms: alias 'owl-coworking'"),
     (with_(log_level="LOUD"), "log_level:"),
+    (with_(checkin={"time": "09:00", "late_until": "08:00"}),
+     "checkin: late_until must be later than time"),
 ]
 
 
@@ -56,6 +58,18 @@ def test_broken_config_names_key_and_problem(raw, expected) -> None:
     assert message.startswith("config.yaml: ")
     assert expected in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(("checkin", "cutoff"), [
+    ({"time": "08:30", "late_until": "10:15"}, "10:15"),
+    ({"time": "08:30", "core_hours": {"start": "10:00", "end": "15:00"}}, "15:00"),
+    ({"time": "08:30"}, "11:30"),
+    ({"time": "22:30"}, "23:59"),
+])
+def test_a_missed_check_in_is_posted_late_until_the_cutoff(checkin, cutoff) -> None:
+    config = parse_config(with_(checkin=checkin), "config.yaml", environ={})
+    assert config.checkin is not None
+    assert config.checkin.late_cutoff.strftime("%H:%M") == cutoff
 
 
 def test_environment_overrides_the_file() -> None:

@@ -53,10 +53,11 @@ class DailyPost:
         self.services.scheduler.every(JOB_ID, rule, job, name=_("check-in post"), catch_up=True)
 
     def is_due(self, now: datetime) -> bool:
-        """A check-in day whose posting time has come (for posting late after downtime)."""
+        """A check-in day whose posting time has come and whose late cutoff has not (a bot
+        that was down at posting time posts late, but not in the evening)."""
         local = now.astimezone(self.services.clock.tz)
         return WEEKDAYS[local.weekday()] in self.config.weekdays and (
-            local.time() >= self.config.time
+            self.config.time <= local.time() < self.config.late_cutoff
         )
 
     async def of(self, day: date) -> TrackedPost | None:

@@ -58,6 +58,7 @@ class SpaceFeature(Feature):
             self.services.store, space.alias
         )
         self.provisioning = asyncio.create_task(self._provision(), name="space-provisioning")
+        self.services.scheduler.hold_until(self.provisioning)
 
     async def stop(self) -> None:
         if self.provisioning and not self.provisioning.done():
