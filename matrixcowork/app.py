@@ -93,6 +93,8 @@ class App:
                 feature = cls(services)
                 await store.migrate(feature.name, feature.migrations)
                 router.register_all(feature.commands())
+                for kind, handler in feature.reactions().items():
+                    tracked.handle(feature.name, kind, handler)
                 self.features.append(feature)
         dispatcher = Dispatcher(services, router, [tracked, *self.features])
         self.sync_loop = SyncLoop(services, dispatcher, self._start_features)

@@ -3,10 +3,11 @@
 A feature registers a bot post as tracked (room, event id, feature, kind, subject). Every
 reaction to it is stored as a row keyed by the reaction's own event id, so a replayed sync
 changes nothing; a redaction of that reaction (or the reaction arriving already redacted)
-removes the row. Features never parse reactions: they listen per feature name and read the
-rows with `reactions()`. The same (post, user, key) twice, as federation can deliver, counts
-once. After a gap in the sync the open posts of the room are reconciled with the relations
-the homeserver holds, so nothing is lost and nothing doubled.
+removes the row. Features never parse reactions: each declares a handler per kind of its posts
+(`Feature.reactions()`), which gets the post, the member and the member's reactions now. The
+same (post, user, key) twice, as federation can deliver, counts once. After a gap in the sync
+the open posts of the room are reconciled with the relations the homeserver holds, so nothing
+is lost and nothing doubled.
 
 Every change of the rows also marks its (post, user) "untold" in the same statement (a
 trigger), and the mark goes once the owning feature was told. A crash between the two leaves
@@ -117,8 +118,9 @@ class Reaction:
     ts: int
 
 
-ReactionListener = Callable[[TrackedPost, str], Awaitable[None]]
-"""`async on_reactions_changed(post, user_id)`: that user's reactions to that post changed."""
+ReactionHandler = Callable[[TrackedPost, str, list[Reaction]], Awaitable[None]]
+"""`handler(post, user_id, reactions)`: that member's reactions to a post of the handler's kind
+changed; `reactions` are all of theirs to it now, oldest first."""
 
 
 class TrackedPosts:
@@ -131,10 +133,13 @@ class TrackedPosts:
         self.store = store
         self.chat = chat
         self.clock = clock
-        self._listeners: dict[str, ReactionListener] = {}
+        self._handlers: dict[tuple[str, str], ReactionHandler] = {}
 
-    def listen(self, feature: str, listener: ReactionListener) -> None:
-        self._listeners[feature] = listener
+    def handle(self, owner: str, kind: str, handler: ReactionHandler) -> None:
+        """The owner's handler for reactions to its posts of this kind (one per kind)."""
+        if (owner, kind) in self._handlers:
+            raise ValueError(f"{owner} declares a reaction handler for '{kind}' twice")
+        self._handlers[(owner, kind)] = handler
 
     # --- posts ----------------------------------------------------------------------------
 
@@ -306,11 +311,11 @@ class TrackedPosts:
 
     async def _notify(self, post: TrackedPost, users: list[str]) -> None:
         """Tell the owner; a user stays untold (told again after the next gap) if it fails."""
-        listener = self._listeners.get(post.feature)
+        handler = self._handlers.get((post.feature, post.kind))
         for user_id in users:
-            if listener is not None:
+            if handler is not None:
                 try:
-                    await listener(post, user_id)
+                    await handler(post, user_id, await self.reactions(post, user_id))
                 except asyncio.CancelledError:
                     raise
                 except Exception:

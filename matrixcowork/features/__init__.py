@@ -1,7 +1,8 @@
-"""Features are units with a lifecycle: commands, event subscriptions, jobs and tables.
+"""Features are units with a lifecycle that declare what they need: commands, event
+subscriptions, reaction handlers per kind of post, tables (migrations), web routes; scheduled
+work goes through the one scheduling service.
 
-The app wires them; features never import each other. A feature that needs another's outcome
-reads it from the store or from the shared services.
+The app wires them; features never import each other.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..commands import Command, declared_commands
 from ..config import Config
 from ..services import Services
 from ..store import Migration
+from ..tracked import ReactionHandler
 
 EventHandler = Callable[[str, Any], Awaitable[None]]
 
@@ -35,6 +37,10 @@ class Feature:
 
     def subscriptions(self) -> dict[type, EventHandler]:
         """Event classes this feature wants to see, after the dispatcher's filters."""
+        return {}
+
+    def reactions(self) -> dict[str, ReactionHandler]:
+        """Handlers by kind of this feature's tracked posts (the owner is the feature's name)."""
         return {}
 
     def web_routes(self) -> list[web.AbstractRouteDef]:

@@ -53,6 +53,16 @@ MIGRATIONS = (
         );
         """,
     ),
+    Migration(
+        "meeting posts belong to the feature whose meeting it is (its reaction handlers)",
+        """
+        UPDATE tracked_posts SET feature = CASE feature
+            WHEN 'meetings.sync' THEN 'sync'
+            WHEN 'meetings.webinar' THEN 'webinars'
+            WHEN 'meetings.cowork' THEN 'cowork' END
+        WHERE feature IN ('meetings.sync', 'meetings.webinar', 'meetings.cowork');
+        """,
+    ),
 )
 
 

@@ -18,10 +18,10 @@ from ..chat import ChatError
 from ..jitsi import Jitsi
 from ..scheduling import Action
 from ..services import Services
-from ..tracked import TrackedPost
+from ..tracked import ReactionHandler, TrackedPost
 from . import db, steps
 from .db import CANCELLED, DONE, RAN, SKIPPED, NewOccurrence, Occurrence
-from .posts import ANNOUNCEMENT, Details, MeetingPosts, RoomMissing
+from .posts import ANNOUNCEMENT, START_POST, Details, MeetingPosts, RoomMissing
 from .steps import ANNOUNCE, END, START, Timing
 
 log = logging.getLogger(__name__)
@@ -35,16 +35,16 @@ async def no_details(occ: Occurrence) -> str:
 class MeetingEngine:
     """One kind of meeting (e.g. "sync"): its occurrences, steps, posts and wake-up job."""
 
-    def __init__(self, services: Services, kind: str, timing: Timing, *, job_id: str,
+    def __init__(self, services: Services, kind: str, timing: Timing, *, feature: str,
                  label: str, details: Details = no_details) -> None:
-        """`job_id` and `label` name its wake-up in the scheduling service (see there)."""
+        """`feature` owns its posts and its job; `label` names the job in `!botstatus`."""
         self.services = services
         self.kind = kind
         self.timing = timing
         self.store = services.store
-        self.job_id = job_id
+        self.job_id = f"{feature}:meetings"
         self.label = label
-        self.posts = MeetingPosts(services, f"meetings.{kind}", details)
+        self.posts = MeetingPosts(services, f"meetings.{kind}", feature, details)
         self.jitsi: Jitsi = self.posts.jitsi
         self._lock = asyncio.Lock()
         self._wake: Action | None = None
@@ -54,12 +54,15 @@ class MeetingEngine:
         """`wake(now)` runs when a step is due (the owning feature's tick), and right away, for
         what was due while the bot was down."""
         await self.store.migrate(db.COMPONENT, db.MIGRATIONS)
-        self.services.tracked.listen(self.posts.name, self.posts.on_reactions)
         self._wake = wake
         self.services.scheduler.at(self.job_id, self.services.clock.now(), wake, name=self.label)
 
     async def stop(self) -> None:
         await self.posts.edits.flush()
+
+    def reactions(self) -> dict[str, ReactionHandler]:
+        """For the owning feature's declaration: RSVPs on the announcement, ✋ on the start."""
+        return {ANNOUNCEMENT: self.posts.on_rsvp, START_POST: self.posts.on_here}
 
     # --- occurrences -------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from ..i18n import Markup, escape
 from ..jitsi import Jitsi
 from ..postedits import CoalescedEdits
 from ..services import Services
-from ..tracked import TrackedPost
+from ..tracked import Reaction, TrackedPost
 from . import db, rsvp, widget
 from .db import CANCELLED, SCHEDULED, Occurrence
 from .render import MeetingTexts
@@ -34,9 +34,12 @@ class RoomMissing(Exception):
 
 
 class MeetingPosts:
-    def __init__(self, services: Services, name: str, details: Details) -> None:
+    def __init__(self, services: Services, name: str, owner: str, details: Details) -> None:
+        """`name` scopes the transaction ids of its sends; `owner` (the feature) owns its
+        tracked posts."""
         self.services = services
         self.name = name
+        self.owner = owner
         self.details = details
         self.store = services.store
         self.chat = services.chat
@@ -56,7 +59,7 @@ class MeetingPosts:
         return room_id
 
     async def post(self, occ: Occurrence, kind: str) -> TrackedPost | None:
-        return await self.services.tracked.find(self.name, kind, str(occ.id))
+        return await self.services.tracked.find(self.owner, kind, str(occ.id))
 
     async def answers(self, occ: Occurrence) -> dict[str, str]:
         """User -> yes / maybe / no, from the reactions to the announcement."""
@@ -102,7 +105,7 @@ class MeetingPosts:
         event_id = await self._send(occ, room_id, "announce", text)
         self.edits.shown(event_id, text)
         await self.services.tracked.register(
-            room_id, event_id, self.name, ANNOUNCEMENT, str(occ.id), open_until=self.last_day(occ)
+            room_id, event_id, self.owner, ANNOUNCEMENT, str(occ.id), open_until=self.last_day(occ)
         )
         await self._offer(room_id, event_id, rsvp.OFFERED)
 
@@ -118,7 +121,7 @@ class MeetingPosts:
         text = self.texts.start(occ, self.jitsi.link(occ.conference))
         event_id = await self._send(occ, room_id, "start", text)
         await self.services.tracked.register(
-            room_id, event_id, self.name, START_POST, str(occ.id), open_until=self.last_day(occ)
+            room_id, event_id, self.owner, START_POST, str(occ.id), open_until=self.last_day(occ)
         )
         await self._offer(room_id, event_id, (rsvp.HERE,))
         try:
@@ -153,15 +156,18 @@ class MeetingPosts:
         await self._send(occ, room_id, what, text_for(self.pills(room_id, people)),
                          mentions=people)
 
-    async def on_reactions(self, post: TrackedPost, user_id: str) -> None:
+    async def on_rsvp(self, post: TrackedPost, user_id: str, reactions: list[Reaction]) -> None:
+        """An answer ✅❔❌ came or went: the announcement shows it."""
+        occ = await db.get(self.store, int(post.subject))
+        if occ is not None and occ.status == SCHEDULED:
+            self.refresh(post)
+
+    async def on_here(self, post: TrackedPost, user_id: str, reactions: list[Reaction]) -> None:
+        """✋ on the start post: took part."""
         occ = await db.get(self.store, int(post.subject))
         if occ is None or occ.status != SCHEDULED:
             return
-        if post.kind == ANNOUNCEMENT:
-            self.refresh(post)
-            return
-        here = [r for r in await self.services.tracked.reactions(post, user_id)
-                if rsvp.is_here(r.key)]
+        here = [r for r in reactions if rsvp.is_here(r.key)]
         if here:
             await db.attend(self.store, occ.id, user_id, here[0].ts // 1000)
         else:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from nio import AsyncClient, Event
@@ -14,7 +15,13 @@ from nio import AsyncClient, Event
 from matrixcowork.chat import Chat
 from matrixcowork.clock import FakeClock
 from matrixcowork.store import Store
-from matrixcowork.tracked import TrackedPost, TrackedPosts, normalize_key
+from matrixcowork.tracked import (
+    Reaction,
+    ReactionHandler,
+    TrackedPost,
+    TrackedPosts,
+    normalize_key,
+)
 
 ONSITE = "\U0001F3E2"
 
@@ -60,17 +67,20 @@ def redaction(redacts: str) -> Any:
     })
 
 
-async def tracked_posts(tmp_path: Path) -> tuple[TrackedPosts, Store, list[str]]:
+async def tracked_posts(tmp_path: Path, handler: ReactionHandler | None = None,
+                        ) -> tuple[TrackedPosts, Store, list[str]]:
+    """A check-in post whose handler writes down whom it was told of (or `handler`)."""
     store = await Store.open(tmp_path / "t.db")
     tracked = TrackedPosts(store, Chat(AsyncClient("http://127.0.0.1:9", "@bot:x")),
                            FakeClock(ZoneInfo("Europe/Berlin"), datetime(2026, 12, 1, 9)))
     await store.migrate(tracked.name, tracked.migrations)
     calls: list[str] = []
 
-    async def listener(post: TrackedPost, user_id: str) -> None:
+    async def told(post: TrackedPost, user_id: str, reactions: list[Reaction]) -> None:
+        assert all(r.user_id == user_id for r in reactions)
         calls.append(user_id)
 
-    tracked.listen("checkin", listener)
+    tracked.handle("checkin", "daily", handler or told)
     await tracked.register("!room", "$post", "checkin", "daily", "2026-12-01", date(2026, 12, 1))
     return tracked, store, calls
 
@@ -97,6 +107,32 @@ async def test_a_reaction_delivered_twice_by_federation_counts_once(tmp_path: Pa
         await store.close()
 
 
+async def test_the_handler_gets_the_members_reactions_now(tmp_path: Path) -> None:
+    seen: list[list[str]] = []
+
+    async def handler(post: TrackedPost, user_id: str, reactions: list[Reaction]) -> None:
+        seen.append(sorted(r.key for r in reactions))
+
+    tracked, store, _ = await tracked_posts(tmp_path, handler)
+    try:
+        await tracked.on_reaction("!room", reaction("$a", "@ben:x", ONSITE))
+        await tracked.on_reaction("!room", reaction("$b", "@ben:x", "🏠"))
+        await tracked.on_reaction("!room", reaction("$c", "@cem:x", ONSITE))
+        await tracked.on_redaction("!room", redaction("$a"))
+        assert seen == [[ONSITE], sorted([ONSITE, "🏠"]), [ONSITE], ["🏠"]]
+    finally:
+        await store.close()
+
+
+async def test_a_kind_has_one_handler(tmp_path: Path) -> None:
+    tracked, store, _ = await tracked_posts(tmp_path)
+    try:
+        with pytest.raises(ValueError, match="checkin declares a reaction handler for 'daily'"):
+            tracked.handle("checkin", "daily", tracked_posts)  # type: ignore[arg-type]
+    finally:
+        await store.close()
+
+
 async def test_reactions_elsewhere_are_ignored(tmp_path: Path) -> None:
     tracked, store, calls = await tracked_posts(tmp_path)
     try:
@@ -114,15 +150,15 @@ async def test_a_change_its_owner_was_not_told_of_is_told_after_the_restart(
 ) -> None:
     """The bot dies between storing a reaction and telling the check-in (here: the listener
     fails instead); the replayed event changes no row, yet the check-in hears of it once."""
-    tracked, store, calls = await tracked_posts(tmp_path)
     dies = [True, True]
+    calls: list[str] = []
 
-    async def listener(post: TrackedPost, user_id: str) -> None:
+    async def dying(post: TrackedPost, user_id: str, reactions: list[Reaction]) -> None:
         if dies and dies.pop():
             raise RuntimeError("the bot died here")
         calls.append(user_id)
 
-    tracked.listen("checkin", listener)
+    tracked, store, _ = await tracked_posts(tmp_path, dying)
     try:
         await tracked.on_reaction("!room", reaction("$a", "@ben:x", ONSITE))
         await tracked.on_reaction("!room", reaction("$a", "@ben:x", ONSITE))  # replayed: no row

@@ -16,7 +16,7 @@ from ...i18n import _
 from ...permissions import Access
 from ...postedits import CoalescedEdits
 from ...services import Services
-from ...tracked import TrackedPost
+from ...tracked import Reaction, ReactionHandler, TrackedPost
 from .. import Feature
 from . import db
 from .daily import KIND, DailyPost
@@ -54,7 +54,6 @@ class CheckinFeature(Feature):
         self.daily = DailyPost(services, self.config, self.edits, self._post_text)
 
     async def start(self) -> None:
-        self.services.tracked.listen(self.name, self.on_reactions_changed)
         self.daily.schedule(self._scheduled)
 
     async def stop(self) -> None:
@@ -70,15 +69,16 @@ class CheckinFeature(Feature):
         if self.daily.is_due(now):
             await self.post_today(now)
 
-    async def on_reactions_changed(self, post: TrackedPost, user_id: str) -> None:
+    def reactions(self) -> dict[str, ReactionHandler]:
+        return {KIND: self.on_reactions_changed}
+
+    async def on_reactions_changed(self, post: TrackedPost, user_id: str,
+                                   reactions: list[Reaction]) -> None:
         """The member's latest check-in reaction is their mode; none left takes it back."""
-        if post.kind != KIND:
-            return
         day = date.fromisoformat(post.subject)
         latest = None
         # Someone outside the community (another server, not in the space) is refused
         # `!checkin`; their reaction does not check them in either.
-        reactions = await self.services.tracked.reactions(post, user_id)
         if self.services.permissions.access_of(user_id) < Access.MEMBER:
             reactions = []
         for reaction in reactions:

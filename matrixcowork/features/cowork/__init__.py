@@ -16,6 +16,7 @@ from ...commands import Arg, CommandContext, command
 from ...config import Config, CoworkingConfig
 from ...i18n import _
 from ...services import Services
+from ...tracked import ReactionHandler
 from .. import EventHandler, Feature
 from . import db
 from .calls import Calls
@@ -49,13 +50,16 @@ class CoworkFeature(Feature):
         hours = config.checkin.core_hours if config.checkin else None
         if not (self.config.open_room and hours and config.checkin):
             return None
-        return OpenRoom(self.services, self.config.room, hours, config.checkin.weekdays)
+        return OpenRoom(self.services, self.name, self.config.room, hours, config.checkin.weekdays)
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMessageText: self.sprints.on_message}
 
+    def reactions(self) -> dict[str, ReactionHandler]:
+        return {**self.sprints.reactions(),
+                **(self.open_room.engine.reactions() if self.open_room else {})}
+
     async def start(self) -> None:
-        self.services.tracked.listen(self.name, self.sprints.on_reactions)
         await self.sprints.start()
         await self.calls.start()
         if self.open_room:

@@ -23,7 +23,7 @@ from ...formatting import mention
 from ...i18n import _
 from ...postedits import CoalescedEdits
 from ...services import Services
-from ...tracked import TrackedPost, normalize_key
+from ...tracked import Reaction, ReactionHandler, TrackedPost, normalize_key
 from . import db
 from .db import BY_COMMAND, BY_REACTION, BY_REPLY, RUNNING, Sprint
 from .texts import GOAL_NOTED_KEY, JOIN_KEY, REACHED_KEY, CoworkTexts
@@ -129,12 +129,16 @@ class FocusSprints:
         self._refresh(sprint)
         await self._offer(room_id, event.event_id, GOAL_NOTED_KEY)
 
-    async def on_reactions(self, post: TrackedPost, user_id: str) -> None:
+    def reactions(self) -> dict[str, ReactionHandler]:
+        return {SPRINT: self.on_reactions, RESULT: self.on_reactions}
+
+    async def on_reactions(self, post: TrackedPost, user_id: str,
+                           reactions: list[Reaction]) -> None:
         """🙋 on the sprint post joins (taking it back leaves); ✅ on the end post: reached."""
         sprint = await db.sprint(self.store, int(post.subject))
         if sprint is None:
             return
-        keys = [r.key for r in await self.services.tracked.reactions(post, user_id)]
+        keys = [r.key for r in reactions]
         if post.kind == RESULT:
             await db.set_reached(self.store, sprint.id, user_id, has_key(keys, REACHED_KEY))
         elif post.kind == SPRINT and sprint.status == RUNNING:

@@ -43,14 +43,14 @@ def next_window(now: datetime, hours: CoreHours, weekdays: Sequence[str], tz: Zo
 
 
 class OpenRoom:
-    def __init__(self, services: Services, room_key: str, hours: CoreHours,
+    def __init__(self, services: Services, feature: str, room_key: str, hours: CoreHours,
                  weekdays: Sequence[str]) -> None:
         self.services = services
         self.store = services.store
         self.room_key = room_key
         self.hours = hours
         self.weekdays = weekdays
-        self.engine = MeetingEngine(services, KIND, NO_ANNOUNCEMENT, job_id="cowork:openroom",
+        self.engine = MeetingEngine(services, KIND, NO_ANNOUNCEMENT, feature=feature,
                                     label=_("open coworking room"))
         self.engine.posts.texts = OpenRoomTexts(services.i18n)
         self.title = services.i18n.t(_("Coworking room"))

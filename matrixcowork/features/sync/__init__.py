@@ -21,6 +21,7 @@ from ...meetings.series import Series
 from ...meetings.steps import Timing
 from ...permissions import Access
 from ...services import Services
+from ...tracked import ReactionHandler
 from .. import Feature
 from . import agenda
 
@@ -44,7 +45,7 @@ class SyncFeature(Feature):
         config = services.config.sync
         self.store = services.store
         timing = Timing(config.announce_before, tuple(config.remind_before))
-        self.engine = MeetingEngine(services, KIND, timing, job_id=f"{self.name}:meetings",
+        self.engine = MeetingEngine(services, KIND, timing, feature=self.name,
                                     label=_("monthly sync"), details=self.agenda_text)
         self.series = Series(
             self.engine, parse_recurrence(config.recurrence), services.clock.tz,
@@ -52,6 +53,9 @@ class SyncFeature(Feature):
             extra={"public": config.public},
         )
         self.texts = self.engine.posts.texts
+
+    def reactions(self) -> dict[str, ReactionHandler]:
+        return self.engine.reactions()
 
     async def start(self) -> None:
         await self.engine.start(self.tick)

@@ -24,12 +24,13 @@ from ...meetings.engine import MeetingEngine
 from ...meetings.steps import Timing
 from ...permissions import Access
 from ...services import Services
+from ...tracked import ReactionHandler
 from .. import Feature
 from . import args, db, poll
 from .dates import DatePolls
 from .db import Webinar
 from .events import EventViews
-from .proposals import FEATURE, Proposals
+from .proposals import FEATURE, PROPOSAL, Proposals
 from .schedule import KIND, Scheduling
 from .texts import WebinarTexts
 
@@ -55,7 +56,7 @@ class WebinarsFeature(Feature):
         self.texts = WebinarTexts(services.i18n, services.config.command_prefix,
                                   self.config.vote_threshold)
         timing = Timing(ANNOUNCE_AT_ONCE, tuple(self.config.reminders))
-        self.engine = MeetingEngine(services, KIND, timing, job_id=f"{FEATURE}:meetings",
+        self.engine = MeetingEngine(services, KIND, timing, feature=FEATURE,
                                     label=_("webinars"), details=self._details)
         self.proposals = Proposals(services, self.texts, self.engine.posts)
         self.polls = DatePolls(services, self.texts)
@@ -63,9 +64,11 @@ class WebinarsFeature(Feature):
                                      self.polls)
         self.views = EventViews(services, self.engine, self.texts)
 
+    def reactions(self) -> dict[str, ReactionHandler]:
+        return {PROPOSAL: self.proposals.on_votes, **self.engine.reactions()}
+
     async def start(self) -> None:
         await self.engine.start(self.tick)
-        self.services.tracked.listen(FEATURE, self.proposals.on_votes)
 
     async def stop(self) -> None:
         await self.engine.stop()

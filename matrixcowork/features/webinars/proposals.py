@@ -13,7 +13,7 @@ from ...meetings import db as meetings
 from ...meetings.posts import MeetingPosts
 from ...postedits import CoalescedEdits
 from ...services import Services
-from ...tracked import TrackedPost, normalize_key
+from ...tracked import Reaction, TrackedPost, normalize_key
 from . import db
 from .db import Webinar
 from .texts import WebinarTexts
@@ -72,10 +72,10 @@ class Proposals:
             self.edits.request(webinar.proposal_room_id, webinar.proposal_event_id,
                                lambda: self.text(webinar.id))
 
-    async def on_votes(self, post: TrackedPost, user_id: str) -> None:
-        """The tracked-post listener: a 👍 came or went."""
+    async def on_votes(self, post: TrackedPost, user_id: str, reactions: list[Reaction]) -> None:
+        """A 👍 came or went."""
         webinar = await db.get(self.store, int(post.subject))
-        if webinar is None or post.kind != PROPOSAL:
+        if webinar is None:
             return
         self.refresh(webinar)
         if webinar.status != db.PROPOSED or webinar.interest_told:
