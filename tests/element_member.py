@@ -135,7 +135,7 @@ class ElementMember:
 
     async def wait_event(self, timeout: float = 30, **criteria: str) -> ElementSeen:
         """The first event seen matching `criteria` (reply_to, relates_to, rel_type,
-        event_id, sender)."""
+        event_id, sender, contains: a text somewhere in the decrypted content)."""
         found = await self.call("wait_event", timeout=timeout + 5,
                                 timeout_ms=int(timeout * 1000), **criteria)
         return ElementSeen(**{k: found[k] for k in ElementSeen.__dataclass_fields__})

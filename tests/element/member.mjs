@@ -106,7 +106,7 @@ const ops = {
     },
 
     // The first event (in the order seen) that is a reply to / relation of / the given event.
-    async wait_event({ reply_to, relates_to, rel_type, event_id, sender, timeout_ms }) {
+    async wait_event({ reply_to, relates_to, rel_type, event_id, sender, contains, timeout_ms }) {
         const ev = await until(() => {
             for (const candidate of events.values()) {
                 if (candidate.isBeingDecrypted && candidate.isBeingDecrypted()) continue;
@@ -116,6 +116,7 @@ const ops = {
                 if (reply_to && rel["m.in_reply_to"]?.event_id !== reply_to) continue;
                 if (relates_to && rel.event_id !== relates_to) continue;
                 if (rel_type && rel.rel_type !== rel_type) continue;
+                if (contains && !JSON.stringify(candidate.getContent()).includes(contains)) continue;
                 return candidate;
             }
             return null;
