@@ -6,6 +6,9 @@ from __future__ import annotations
 import base64
 import json
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -121,3 +124,16 @@ async def test_a_lost_data_dir_keeps_the_identity_only_with_the_recovery_key(
     assert master_of(keys, bot.user_id) == master
     assert cross_signed(keys, bot.user_id, client.device_id)
     assert "RECOVERY KEY" not in capsys.readouterr().err  # the same key stays valid
+
+
+def test_reset_identity_without_a_terminal_asks_for_yes_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("homeserver: http://127.0.0.1:9\nuser_id: '@bot:localhost'\n"
+                      "password: x\nadmins: ['@anna:localhost']\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "matrixcowork", "crypto", "reset-identity", "-c", str(config)],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--yes" in result.stderr and "Traceback" not in result.stderr

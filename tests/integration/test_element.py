@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from matrixcowork.devserver import DevServer
 from matrixcowork.features.checkin import CheckinFeature
+from matrixcowork.session import reset_identity
 from tests.element_member import ElementMember
 from tests.helpers import Bot, unique
 
@@ -107,3 +108,20 @@ async def test_a_lost_data_dir_and_the_recovery_key_keep_elke_trusting_the_bot(
     await assert_help_answered(elke, dm)
     trust = await elke.trust(bot.user_id, device)
     assert trust["signed_by_owner"] and not trust["needs_user_approval"]
+
+
+async def test_a_reset_identity_on_purpose_is_shown_to_elke_as_an_identity_change(
+    make_bot, elke: ElementMember, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bot: Bot = make_bot()
+    await bot.start()
+    dm = await direct_chat(elke, bot)
+    await assert_help_answered(elke, dm)
+    await bot.stop()
+
+    assert bot.config.password
+    new_key = await reset_identity(bot.config, bot.config.password.get_secret_value())
+    assert new_key != recovery_key_in(capsys.readouterr().err)
+    await bot.start()
+    trust = await elke.trust(bot.user_id, bot.services.client.device_id)
+    assert trust["signed_by_owner"] and trust["needs_user_approval"]  # never silent
