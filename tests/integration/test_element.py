@@ -12,11 +12,13 @@ from pydantic import SecretStr
 
 from matrixcowork.devserver import DevServer
 from matrixcowork.features.checkin import CheckinFeature
+from matrixcowork.features.sync import SyncFeature
 from matrixcowork.session import reset_identity
 from tests.element_member import ElementMember
-from tests.helpers import Bot, unique
+from tests.helpers import Bot, berlin, unique
 
 from .checkin_world import ONSITE, line_of
+from .sync_world import YES
 from .test_cross_signing import recovery_key_in
 
 
@@ -125,3 +127,28 @@ async def test_a_reset_identity_on_purpose_is_shown_to_elke_as_an_identity_chang
     await bot.start()
     trust = await elke.trust(bot.user_id, bot.services.client.device_id)
     assert trust["signed_by_owner"] and trust["needs_user_approval"]  # never silent
+
+
+async def test_an_rsvp_in_an_encrypted_room_is_counted_and_shown(
+    make_bot, elke: ElementMember
+) -> None:
+    alias = unique("sync")
+    bot: Bot = make_bot(rooms=[{"key": "sync", "name": "Sync", "alias": alias}],
+                        sync={"room": "sync"}, jitsi={"conference_prefix": "owl-sync"})
+    bot.clock.set(berlin(2026, 12, 28, 12, 0))
+    await bot.start()
+    room = await elke.create_room(invite=[bot.user_id], alias=alias,
+                                  power_users={bot.user_id: 50})
+    await elke.wait_joined(room, bot.user_id)
+    sync = next(f for f in bot.app.features if isinstance(f, SyncFeature))
+
+    bot.clock.set(berlin(2026, 12, 29, 18, 0))  # a week ahead: the announcement
+    await sync.tick(bot.clock.now())
+    announcement = await elke.wait_event(sender=bot.user_id, contains="Monthly sync")
+    assert announcement.encrypted and announcement.readable
+
+    await elke.react(room, announcement.event_id, YES)
+    me = elke.user_id[1:].split(":")[0]
+    edit = await elke.wait_event(relates_to=announcement.event_id, rel_type="m.replace",
+                                 contains=f"Coming (1): {me}")
+    assert edit.encrypted and edit.readable
