@@ -16,6 +16,7 @@ from Crypto.Signature import eddsa
 from nio.api import Api
 from pydantic import SecretStr
 
+from matrixcowork.devserver import DevServer
 from matrixcowork.session import CREDENTIALS_FILE
 from tests.helpers import Bot, Member
 
@@ -137,3 +138,18 @@ def test_reset_identity_without_a_terminal_asks_for_yes_and_changes_nothing(
         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "--yes" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_with_an_access_token_only_the_bot_cross_signs_itself_at_first_start(
+    make_bot, members: dict[str, Member], synapse: DevServer
+) -> None:
+    bot: Bot = make_bot()
+    assert bot.config.password
+    localpart = bot.user_id[1:].split(":")[0]
+    account = synapse.register(localpart, bot.config.password.get_secret_value())  # a login
+    bot.config = bot.config.model_copy(
+        update={"password": None, "access_token": SecretStr(account.access_token)})
+    await bot.start()
+    assert bot.services.client.device_id == account.device_id
+    keys = await published(members["anna"], bot.user_id)
+    assert cross_signed(keys, bot.user_id, account.device_id)
