@@ -128,13 +128,17 @@ def identity_path(crypto_dir: Path) -> Path:
 def load(crypto_dir: Path, user_id: str) -> tuple[Identity, bool] | None:
     """The stored identity and whether it is already in secret storage; None if there is none.
     A damaged file is an error, not "none": guessing would make a new identity."""
+    path = identity_path(crypto_dir)
     try:
-        data = json.loads(identity_path(crypto_dir).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("user_id") != user_id:
+            return None
+        return Identity.from_seeds(user_id, data["seeds"]), bool(data.get("in_secret_storage"))
     except FileNotFoundError:
         return None
-    if data.get("user_id") != user_id:
-        return None
-    return Identity.from_seeds(user_id, data["seeds"]), bool(data.get("in_secret_storage"))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise CrossSigningError(f"{path} is damaged: restore it from a backup, or move it away "
+                                "and start with MATRIXCOWORK_RECOVERY_KEY") from None
 
 
 def save(crypto_dir: Path, identity: Identity, in_secret_storage: bool) -> None:

@@ -153,3 +153,16 @@ async def test_with_an_access_token_only_the_bot_cross_signs_itself_at_first_sta
     assert bot.services.client.device_id == account.device_id
     keys = await published(members["anna"], bot.user_id)
     assert cross_signed(keys, bot.user_id, account.device_id)
+
+
+async def test_a_damaged_identity_file_is_never_replaced_by_a_new_identity(
+    make_bot, members: dict[str, Member]
+) -> None:
+    bot: Bot = make_bot()
+    await bot.start()
+    master = master_of(await published(members["anna"], bot.user_id), bot.user_id)
+    await bot.stop()
+    (bot.config.data_dir / "crypto" / "cross_signing.json").write_text("{not json")
+    await bot.start()  # runs on (unsigned device, logged), keeps the file for a repair
+    assert master_of(await published(members["anna"], bot.user_id), bot.user_id) == master
+    assert (bot.config.data_dir / "crypto" / "cross_signing.json").read_text() == "{not json"
