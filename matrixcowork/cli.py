@@ -1,9 +1,10 @@
-"""Command line: `matrixcowork run | check-config | health | provision | demo`."""
+"""Command line: `matrixcowork run | check-config | health | provision | export | crypto | demo`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
 import os
 import signal
@@ -31,7 +32,8 @@ def _private_files() -> None:
 
 
 def _secrets(config: Config) -> list[str]:
-    return [s.get_secret_value() for s in (config.password, config.access_token) if s]
+    secrets = (config.password, config.access_token, config.recovery_key)
+    return [s.get_secret_value() for s in secrets if s]
 
 
 async def _until_signal(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
@@ -108,6 +110,44 @@ def cmd_export_attendance(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crypto_reset_identity(args: argparse.Namespace) -> int:
+    """A new encryption identity on purpose (the recovery key is lost); members' apps will
+    say the bot's identity changed, so it asks first."""
+    from .cross_signing import CrossSigningError, PasswordNeeded
+    from .logs import setup_logging
+    from .session import reset_identity, show_recovery_key
+
+    config = load_config(args.config)
+    interactive = sys.stdin.isatty()
+    if not args.yes:
+        if not interactive:
+            print("matrixcowork: reset-identity makes a new encryption identity; members will "
+                  "see that the bot's identity changed. Add --yes to do it.", file=sys.stderr)
+            return EXIT_CONFIG
+        print("This makes a new encryption identity for the bot; members' apps will show that "
+              "its identity changed. Stop the bot first.")
+        if input("Type 'reset' to go on: ").strip() != "reset":
+            print("Nothing changed.")
+            return 1
+    password = config.password.get_secret_value() if config.password else None
+    if password is None and interactive:
+        password = getpass.getpass(f"Password of {config.user_id}: ") or None
+    _private_files()
+    setup_logging(config.log_level, [*_secrets(config), *([password] if password else [])])
+    try:
+        recovery_key = asyncio.run(reset_identity(config, password))
+    except PasswordNeeded:
+        print("matrixcowork: the homeserver wants the bot's password for this: set "
+              "MATRIXCOWORK_PASSWORD or run the command in a terminal", file=sys.stderr)
+        return EXIT_CONFIG
+    except CrossSigningError as err:
+        print(f"matrixcowork: reset-identity failed: {err}", file=sys.stderr)
+        return 1
+    show_recovery_key(recovery_key)
+    print("Done: the bot has a new encryption identity. Start it again.")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -151,6 +191,14 @@ def build_parser() -> argparse.ArgumentParser:
     attendance.add_argument("--format", choices=("csv", "json"), default="csv")
     attendance.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
     attendance.set_defaults(func=cmd_export_attendance)
+
+    crypto = sub.add_parser("crypto", help="the bot's encryption identity")
+    crypto_what = crypto.add_subparsers(dest="what", required=True)
+    reset = crypto_what.add_parser(
+        "reset-identity", help="make a new cross-signing identity (when the recovery key is lost)")
+    reset.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
+    reset.add_argument("--yes", action="store_true", help="do not ask")
+    reset.set_defaults(func=cmd_crypto_reset_identity)
 
     demo = sub.add_parser("demo", help="start a local homeserver with a demo community")
     demo.add_argument("--dir", default="demo-data", help="folder for the demo (reused)")

@@ -31,7 +31,7 @@ from .meetings.recurrence import parse_recurrence
 from .tracked import normalize_key
 
 ENV_PREFIX = "MATRIXCOWORK_"
-ENV_KEYS = ("homeserver", "user_id", "password", "access_token", "data_dir")
+ENV_KEYS = ("homeserver", "user_id", "password", "access_token", "data_dir", "recovery_key")
 
 USER_ID_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 LOCALPART_RE = re.compile(r"^[a-z0-9._=\-/+]+$")
@@ -296,6 +296,7 @@ class Config(Model):
     user_id: UserId
     password: SecretStr | None = None
     access_token: SecretStr | None = None
+    recovery_key: SecretStr | None = None  # only to recover the cross-signing identity
     data_dir: Path = Path("data")
     language: Literal["de", "en"] = "de"
     timezone: str = "Europe/Berlin"

@@ -1,7 +1,8 @@
 """Logging in once and keeping the device: the token and device id live in the data dir.
 
 With encryption the device's keys live next to them (`crypto/`), so after a restart the same
-device, with the same keys, goes on; members never have to trust a new one.
+device, with the same keys, goes on; members never have to trust a new one. Every device the
+bot uses is cross-signed by the bot's one identity (`cross_signing`), or Element ignores it.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nio import AsyncClient, LoginResponse, WhoamiResponse
 
-from . import crypto
+from . import cross_signing, crypto
 from .chat import CLIENT_CONFIG
 from .config import Config
 
@@ -24,6 +27,13 @@ CREDENTIALS_FILE = "credentials.json"
 
 class LoginFailed(Exception):
     """The homeserver did not accept the configured credentials."""
+
+
+class BotClient(AsyncClient):
+    """nio's client, plus why encryption is off although it is installed (a cross-signing
+    identity whose keys the bot lacks), so the bot can tell members the real reason."""
+
+    identity_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,8 +77,8 @@ def _new_client(config: Config, encryption: bool) -> AsyncClient:
     if encryption and not encrypted:
         log.warning("matrix-nio[e2e] is not installed: the bot cannot read encrypted rooms")
     store_path = str(crypto.store_dir(config.data_dir)) if encrypted else ""
-    return AsyncClient(config.homeserver, config.user_id, store_path=store_path,
-                       config=crypto.client_config(CLIENT_CONFIG, encrypted))
+    return BotClient(config.homeserver, config.user_id, store_path=store_path,
+                     config=crypto.client_config(CLIENT_CONFIG, encrypted))
 
 
 async def _resume(client: AsyncClient, stored: Credentials) -> bool:
@@ -118,6 +128,61 @@ async def _fresh_if_keys_lost(config: Config, client: AsyncClient) -> AsyncClien
 
 
 async def connect(config: Config, encryption: bool = True) -> AsyncClient:
+    """A logged-in client whose device is cross-signed by the bot's identity (see `_login_to`).
+
+    If the account's identity exists but its keys are neither here nor recoverable, the bot
+    goes on without encryption and says what to do: a device with a new identity would show
+    every member a warning, and an unsigned one is ignored by Element anyway."""
+    client = await _login_to(config, encryption)
+    if client.olm is None:
+        return client
+    try:
+        outcome = await cross_signing.ensure(
+            client, crypto.store_dir(config.data_dir), _secret(config.password),
+            _secret(config.recovery_key))
+    except cross_signing.IdentityLocked as locked:
+        log.error("encryption is off: %s", locked)
+        await client.close()
+        client = await _login_to(config, encryption=False)
+        assert isinstance(client, BotClient)
+        client.identity_problem = str(locked)
+        return client
+    except (cross_signing.CrossSigningError, cross_signing.PasswordNeeded, OSError) as err:
+        log.error("could not cross-sign device %s (%s); Element will ignore it until the "
+                  "next start succeeds", client.device_id, err)
+        return client
+    _report(outcome, client)
+    return client
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def _report(outcome: cross_signing.Outcome, client: AsyncClient) -> None:
+    """Log what happened to the identity; a new recovery key is shown once, on stderr only
+    (never in the log), for the organizer to keep."""
+    identity = outcome.identity.master_public
+    if outcome.created:
+        log.info("made the cross-signing identity %s for %s", identity, client.user_id)
+    if outcome.recovered:
+        log.info("recovered the cross-signing identity %s from secret storage", identity)
+    if outcome.signed_device:
+        log.info("cross-signed device %s", client.device_id)
+    if outcome.recovery_key:
+        show_recovery_key(outcome.recovery_key)
+
+
+def show_recovery_key(recovery_key: str) -> None:
+    print("\n".join((
+        "", "=" * 72,
+        "matrixcowork: the bot's RECOVERY KEY (shown only now; keep it safe, e.g. in the",
+        "organizers' password manager). If the data dir is ever lost, start the bot with",
+        "MATRIXCOWORK_RECOVERY_KEY set to it, so members keep trusting the bot:",
+        "", "    " + recovery_key, "", "=" * 72, "")), file=sys.stderr, flush=True)
+
+
+async def _login_to(config: Config, encryption: bool) -> AsyncClient:
     """A logged-in client; reuses the stored device (and its keys) so restarts don't pile up
     devices and members need not trust a new one. Without `encryption` the keys are left
     alone: for one-shot commands that may run beside the bot (one device's keys must never be
@@ -140,3 +205,18 @@ async def connect(config: Config, encryption: bool = True) -> AsyncClient:
                              client.access_token))
     log.info("logged in as %s, device %s", config.user_id, client.device_id)
     return client
+
+
+async def reset_identity(config: Config, password: str | None) -> str:
+    """A new cross-signing identity for the bot's account, on purpose; returns the new
+    recovery key. Run it while the bot is stopped: it uses the bot's device and keys."""
+    client = await _login_to(config, encryption=True)
+    try:
+        if client.olm is None:
+            raise cross_signing.CrossSigningError("encryption support is not installed")
+        outcome = await cross_signing.reset(client, crypto.store_dir(config.data_dir), password)
+    finally:
+        await client.close()
+    log.info("made a new cross-signing identity %s", outcome.identity.master_public)
+    assert outcome.recovery_key
+    return outcome.recovery_key

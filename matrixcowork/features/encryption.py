@@ -40,6 +40,11 @@ UNSUPPORTED = _(
     "Please write to me in an unencrypted room, or ask an organizer to install it "
     "(matrix-nio[e2e])."
 )
+IDENTITY_LOCKED = _(
+    "I can't read encrypted messages right now: my encryption keys were lost where I run, and "
+    "I wait for an organizer to restore them with the recovery key. Please write to me in an "
+    "unencrypted room meanwhile."
+)
 
 
 def notice_due(last: datetime | None, now: datetime) -> bool:
@@ -74,6 +79,8 @@ class EncryptionFeature(Feature):
         }
 
     async def start(self) -> None:
+        if getattr(self.services.client, "identity_problem", None):
+            return  # session.py said what to do
         if self.services.client.olm is None:
             log.warning("encryption support is not available: encrypted rooms stay unreadable")
 
@@ -89,6 +96,8 @@ class EncryptionFeature(Feature):
         if not notice_due(await last_notice(services.store, room_id), now):
             return
         text = UNREADABLE if services.client.olm is not None else UNSUPPORTED
+        if getattr(services.client, "identity_problem", None):
+            text = IDENTITY_LOCKED
         await services.chat.send(room_id, services.i18n.t(text), reply_to=event.event_id,
                                  txn=txn_for("undecryptable", event.event_id))
         await record_notice(services.store, room_id, now)

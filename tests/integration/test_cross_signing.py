@@ -1,0 +1,168 @@
+"""The bot's encryption identity, as any member's app sees it on the homeserver: one master
+key for good, every device the bot uses signed by it, and a lost data dir recovered."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from Crypto.Signature import eddsa
+from nio.api import Api
+from pydantic import SecretStr
+
+from matrixcowork.devserver import DevServer
+from matrixcowork.session import CREDENTIALS_FILE
+from tests.helpers import Bot, Member
+
+
+def _verify(public: str, signature: str, obj: dict[str, Any]) -> bool:
+    bare = {k: v for k, v in obj.items() if k not in ("signatures", "unsigned")}
+    key = eddsa.import_public_key(base64.b64decode(public + "=" * (-len(public) % 4)))
+    try:
+        eddsa.new(key, "rfc8032").verify(Api.to_canonical_json(bare).encode(),
+                                         base64.b64decode(signature + "=" * (-len(signature) % 4)))
+    except ValueError:
+        return False
+    return True
+
+
+async def published(member: Member, user_id: str) -> dict[str, Any]:
+    """What `/keys/query` tells any member's app about the bot."""
+    client = member.client
+    response = await client.send(
+        "POST", "/_matrix/client/v3/keys/query",
+        json.dumps({"device_keys": {user_id: []}}),
+        {"Authorization": f"Bearer {client.access_token}"})
+    return await response.json()
+
+
+def master_of(keys: dict[str, Any], user_id: str) -> str:
+    return next(iter(keys["master_keys"][user_id]["keys"].values()))
+
+
+def cross_signed(keys: dict[str, Any], user_id: str, device_id: str) -> bool:
+    """Whether the device is signed by a self-signing key that the master key signed (what
+    Element calls "signed by its owner")."""
+    master = master_of(keys, user_id)
+    ssk = keys["self_signing_keys"][user_id]
+    ssk_public = next(iter(ssk["keys"].values()))
+    device = keys["device_keys"][user_id][device_id]
+    return (_verify(master, ssk["signatures"][user_id][f"ed25519:{master}"], ssk)
+            and _verify(ssk_public, device["signatures"][user_id][f"ed25519:{ssk_public}"],
+                        device))
+
+
+def recovery_key_in(output: str) -> str:
+    lines = output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "RECOVERY KEY" in line)
+    return next(line.strip() for line in lines[at:] if line.startswith("    "))
+
+
+async def test_the_bot_cross_signs_its_device_and_keeps_its_identity_for_good(
+    make_bot, members: dict[str, Member], capsys: pytest.CaptureFixture[str]
+) -> None:
+    anna = members["anna"]
+    bot: Bot = make_bot()
+    await bot.start()
+    first_device = bot.services.client.device_id
+    keys = await published(anna, bot.user_id)
+    master = master_of(keys, bot.user_id)
+    assert cross_signed(keys, bot.user_id, first_device)
+    stored = bot.config.data_dir / "crypto" / "cross_signing.json"
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert "RECOVERY KEY" in capsys.readouterr().err  # shown once, at the first start
+
+    await bot.restart()
+    assert master_of(await published(anna, bot.user_id), bot.user_id) == master
+    assert "RECOVERY KEY" not in capsys.readouterr().err
+
+    await bot.stop()
+    (bot.config.data_dir / CREDENTIALS_FILE).unlink()  # a new login: a new device
+    await bot.start()
+    second_device = bot.services.client.device_id
+    assert second_device != first_device
+    keys = await published(anna, bot.user_id)
+    assert master_of(keys, bot.user_id) == master
+    assert cross_signed(keys, bot.user_id, second_device)
+    assert "RECOVERY KEY" not in capsys.readouterr().err
+
+
+async def test_a_lost_data_dir_keeps_the_identity_only_with_the_recovery_key(
+    make_bot, members: dict[str, Member], capsys: pytest.CaptureFixture[str]
+) -> None:
+    anna = members["anna"]
+    bot: Bot = make_bot()
+    await bot.start()
+    master = master_of(await published(anna, bot.user_id), bot.user_id)
+    recovery_key = recovery_key_in(capsys.readouterr().err)
+    await bot.stop()
+
+    shutil.rmtree(bot.config.data_dir)  # the disk died; no backup
+    await bot.start()
+    client = bot.services.client
+    assert client.olm is None  # no new identity behind the organizer's back
+    assert "MATRIXCOWORK_RECOVERY_KEY" in (client.identity_problem or "")
+    assert master_of(await published(anna, bot.user_id), bot.user_id) == master
+    await bot.stop()
+
+    bot.config = bot.config.model_copy(update={"recovery_key": SecretStr("EsTx nope")})
+    await bot.start()  # a wrong key changes nothing
+    assert bot.services.client.olm is None
+    assert "recovery key" in (bot.services.client.identity_problem or "")
+    await bot.stop()
+
+    bot.config = bot.config.model_copy(update={"recovery_key": SecretStr(recovery_key)})
+    await bot.start()
+    client = bot.services.client
+    assert client.olm is not None and client.identity_problem is None
+    keys = await published(anna, bot.user_id)
+    assert master_of(keys, bot.user_id) == master
+    assert cross_signed(keys, bot.user_id, client.device_id)
+    assert "RECOVERY KEY" not in capsys.readouterr().err  # the same key stays valid
+
+
+def test_reset_identity_without_a_terminal_asks_for_yes_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("homeserver: http://127.0.0.1:9\nuser_id: '@bot:localhost'\n"
+                      "password: x\nadmins: ['@anna:localhost']\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "matrixcowork", "crypto", "reset-identity", "-c", str(config)],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--yes" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_with_an_access_token_only_the_bot_cross_signs_itself_at_first_start(
+    make_bot, members: dict[str, Member], synapse: DevServer
+) -> None:
+    bot: Bot = make_bot()
+    assert bot.config.password
+    localpart = bot.user_id[1:].split(":")[0]
+    account = synapse.register(localpart, bot.config.password.get_secret_value())  # a login
+    bot.config = bot.config.model_copy(
+        update={"password": None, "access_token": SecretStr(account.access_token)})
+    await bot.start()
+    assert bot.services.client.device_id == account.device_id
+    keys = await published(members["anna"], bot.user_id)
+    assert cross_signed(keys, bot.user_id, account.device_id)
+
+
+async def test_a_damaged_identity_file_is_never_replaced_by_a_new_identity(
+    make_bot, members: dict[str, Member]
+) -> None:
+    bot: Bot = make_bot()
+    await bot.start()
+    master = master_of(await published(members["anna"], bot.user_id), bot.user_id)
+    await bot.stop()
+    (bot.config.data_dir / "crypto" / "cross_signing.json").write_text("{not json")
+    await bot.start()  # runs on (unsigned device, logged), keeps the file for a repair
+    assert master_of(await published(members["anna"], bot.user_id), bot.user_id) == master
+    assert (bot.config.data_dir / "crypto" / "cross_signing.json").read_text() == "{not json"
