@@ -5,12 +5,18 @@ next step's time, and once at start to catch up); `run_due(now)` then reads the 
 their recorded steps and runs what the rules in `steps` say, recording each step as done or
 skipped. A step that fails (no room, the homeserver refuses) is not recorded and is tried again
 after the service's retry pause.
+
+What features ask of it they ask the engine itself: `when(occ)` and `name_of(room, user)` for
+their texts, `link(occ)` for the call, and `on_step(occ, step)`, a constructor argument called
+after each step has run (e.g. `END`: the meeting is over), before the step is recorded, so a
+crash in between runs both again: the hook must be idempotent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,18 +32,25 @@ from .steps import ANNOUNCE, END, START, Timing
 
 log = logging.getLogger(__name__)
 
+StepDone = Callable[[Occurrence, str], Awaitable[None]]
 
 
 async def no_details(occ: Occurrence) -> str:
     return ""
 
 
+async def nothing_more(occ: Occurrence, step: str) -> None:
+    return None
+
+
 class MeetingEngine:
     """One kind of meeting (e.g. "sync"): its occurrences, steps, posts and wake-up job."""
 
     def __init__(self, services: Services, kind: str, timing: Timing, *, job_id: str,
-                 label: str, details: Details = no_details) -> None:
-        """`job_id` and `label` name its wake-up in the scheduling service (see there)."""
+                 label: str, details: Details = no_details,
+                 on_step: StepDone = nothing_more) -> None:
+        """`job_id` and `label` name its wake-up in the scheduling service (see there);
+        `details` adds the feature's lines to the posts; `on_step` see above."""
         self.services = services
         self.kind = kind
         self.timing = timing
@@ -46,6 +59,7 @@ class MeetingEngine:
         self.label = label
         self.posts = MeetingPosts(services, f"meetings.{kind}", details)
         self.jitsi: Jitsi = self.posts.jitsi
+        self.on_step = on_step
         self._lock = asyncio.Lock()
         self._wake: Action | None = None
         self._failed = False
@@ -91,6 +105,14 @@ class MeetingEngine:
     def link(self, occ: Occurrence) -> str:
         return self.jitsi.link(occ.conference)
 
+    def when(self, occ: Occurrence) -> str:
+        """Its date and time as the meeting's posts show it."""
+        return self.posts.texts.when(occ)
+
+    def name_of(self, room_id: str | None, user_id: str) -> str:
+        """A member's display name in that room, else in any room shared with the bot."""
+        return self.posts.name_of(room_id, user_id)
+
     # --- running the steps ---------------------------------------------------------------------
 
     async def run_due(self, now: datetime) -> None:
@@ -127,9 +149,11 @@ class MeetingEngine:
             await self.posts.start(occ)
         elif name == END:
             await self.posts.end(occ, widget_shown=recorded.get(START) == RAN)
-            await db.set_status(self.store, occ.id, DONE)
         else:
             await self.posts.remind(occ, name, now)
+        await self.on_step(occ, name)
+        if name == END:  # after the hook: a done occurrence is not run again
+            await db.set_status(self.store, occ.id, DONE)
 
     async def announce(self, occ: Occurrence, now: datetime) -> bool:
         """Announce now (ahead of its time); False if it was announced or skipped already."""
@@ -137,6 +161,7 @@ class MeetingEngine:
             if ANNOUNCE in await self.recorded(occ):
                 return False
             await self.posts.announce(occ)
+            await self.on_step(occ, ANNOUNCE)
             await db.record_step(self.store, occ.id, ANNOUNCE, RAN, now)
         await self.reschedule(now)
         return True
