@@ -9,7 +9,8 @@ after the service's retry pause.
 What features ask of it they ask the engine itself: `when(occ)` and `name_of(room, user)` for
 their texts, `link(occ)` for the call, and `on_step(occ, step)`, a constructor argument called
 after each step has run (e.g. `END`: the meeting is over), before the step is recorded, so a
-crash in between runs both again: the hook must be idempotent.
+crash in between runs both again: the hook must be idempotent. It runs under the engine's lock,
+so it must not call `run_due`, `announce`, `cancel` or `move`.
 """
 
 from __future__ import annotations
