@@ -7,10 +7,11 @@ skipped. A step that fails (no room, the homeserver refuses) is not recorded and
 after the service's retry pause.
 
 What features ask of it they ask the engine itself: `when(occ)` and `name_of(room, user)` for
-their texts, `link(occ)` for the call, and `on_step(occ, step)`, a constructor argument called
-after each step has run (e.g. `END`: the meeting is over), before the step is recorded, so a
-crash in between runs both again: the hook must be idempotent. It runs under the engine's lock,
-so it must not call `run_due`, `announce`, `cancel` or `move`.
+their texts, `link(occ)` for the call, `overview(occ)` for a command's answer. The constructor
+takes `texts` (wording of their own, a `MeetingTexts` subclass) and `on_step(occ, step)`, called
+after each step has run (e.g. `END`: the meeting is over) and before it is recorded, so a crash
+in between runs both again: the hook must be idempotent. It runs under the engine's lock, so it
+must not call `run_due`, `announce`, `cancel` or `move`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..tracked import TrackedPost
 from . import db, steps
 from .db import CANCELLED, DONE, RAN, SKIPPED, NewOccurrence, Occurrence
 from .posts import ANNOUNCEMENT, Details, MeetingPosts, RoomMissing
+from .render import MeetingTexts
 from .steps import ANNOUNCE, END, START, Timing
 
 log = logging.getLogger(__name__)
@@ -49,16 +51,17 @@ class MeetingEngine:
 
     def __init__(self, services: Services, kind: str, timing: Timing, *, job_id: str,
                  label: str, details: Details = no_details,
-                 on_step: StepDone = nothing_more) -> None:
+                 on_step: StepDone = nothing_more, texts: MeetingTexts | None = None) -> None:
         """`job_id` and `label` name its wake-up in the scheduling service (see there);
-        `details` adds the feature's lines to the posts; `on_step` see above."""
+        `details` adds the feature's lines to the posts; `texts` replaces the wording of the
+        posts (a subclass); `on_step` see above."""
         self.services = services
         self.kind = kind
         self.timing = timing
         self.store = services.store
         self.job_id = job_id
         self.label = label
-        self.posts = MeetingPosts(services, f"meetings.{kind}", details)
+        self.posts = MeetingPosts(services, f"meetings.{kind}", details, texts)
         self.jitsi: Jitsi = self.posts.jitsi
         self.on_step = on_step
         self._lock = asyncio.Lock()
@@ -113,6 +116,10 @@ class MeetingEngine:
     def name_of(self, room_id: str | None, user_id: str) -> str:
         """A member's display name in that room, else in any room shared with the bot."""
         return self.posts.name_of(room_id, user_id)
+
+    async def overview(self, occ: Occurrence) -> str:
+        """What the announcement says, with the answers so far, as a command's answer."""
+        return await self.posts.overview(occ)
 
     # --- running the steps ---------------------------------------------------------------------
 

@@ -34,14 +34,15 @@ class RoomMissing(Exception):
 
 
 class MeetingPosts:
-    def __init__(self, services: Services, name: str, details: Details) -> None:
+    def __init__(self, services: Services, name: str, details: Details,
+                 texts: MeetingTexts | None = None) -> None:
         self.services = services
         self.name = name
         self.details = details
         self.store = services.store
         self.chat = services.chat
         self.jitsi = Jitsi(services.config.jitsi)
-        self.texts = MeetingTexts(services.i18n)
+        self.texts = texts or MeetingTexts(services.i18n)
         self.edits = CoalescedEdits(services.chat)
 
     # --- reading ----------------------------------------------------------------------------
