@@ -5,12 +5,20 @@ next step's time, and once at start to catch up); `run_due(now)` then reads the 
 their recorded steps and runs what the rules in `steps` say, recording each step as done or
 skipped. A step that fails (no room, the homeserver refuses) is not recorded and is tried again
 after the service's retry pause.
+
+What features ask of it they ask the engine itself: `when(occ)` and `name_of(room, user)` for
+their texts, `link(occ)` for the call, `overview(occ)` for a command's answer. The constructor
+takes `texts` (wording of their own, a `MeetingTexts` subclass) and `on_step(occ, step)`, called
+after each step has run (e.g. `END`: the meeting is over) and before it is recorded, so a crash
+in between runs both again: the hook must be idempotent. It runs under the engine's lock, so it
+must not call `run_due`, `announce`, `cancel` or `move`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,30 +30,40 @@ from ..tracked import ReactionHandler, TrackedPost
 from . import db, steps
 from .db import CANCELLED, DONE, RAN, SKIPPED, NewOccurrence, Occurrence
 from .posts import ANNOUNCEMENT, START_POST, Details, MeetingPosts, RoomMissing
+from .render import MeetingTexts
 from .steps import ANNOUNCE, END, START, Timing
 
 log = logging.getLogger(__name__)
 
+StepDone = Callable[[Occurrence, str], Awaitable[None]]
 
 
 async def no_details(occ: Occurrence) -> str:
     return ""
 
 
+async def nothing_more(occ: Occurrence, step: str) -> None:
+    return None
+
+
 class MeetingEngine:
     """One kind of meeting (e.g. "sync"): its occurrences, steps, posts and wake-up job."""
 
     def __init__(self, services: Services, kind: str, timing: Timing, *, feature: str,
-                 label: str, details: Details = no_details) -> None:
-        """`feature` owns its posts and its job; `label` names the job in `!botstatus`."""
+                 label: str, details: Details = no_details,
+                 on_step: StepDone = nothing_more, texts: MeetingTexts | None = None) -> None:
+        """`feature` owns its posts and its job; `label` names the job in `!botstatus`;
+        `details` adds the feature's lines to the posts; `texts` replaces the wording of the
+        posts (a subclass); `on_step` see above."""
         self.services = services
         self.kind = kind
         self.timing = timing
         self.store = services.store
         self.job_id = f"{feature}:meetings"
         self.label = label
-        self.posts = MeetingPosts(services, f"meetings.{kind}", feature, details)
+        self.posts = MeetingPosts(services, f"meetings.{kind}", feature, details, texts)
         self.jitsi: Jitsi = self.posts.jitsi
+        self.on_step = on_step
         self._lock = asyncio.Lock()
         self._wake: Action | None = None
         self._failed = False
@@ -94,6 +112,18 @@ class MeetingEngine:
     def link(self, occ: Occurrence) -> str:
         return self.jitsi.link(occ.conference)
 
+    def when(self, occ: Occurrence) -> str:
+        """Its date and time as the meeting's posts show it."""
+        return self.posts.texts.when(occ)
+
+    def name_of(self, room_id: str | None, user_id: str) -> str:
+        """A member's display name in that room, else in any room shared with the bot."""
+        return self.posts.name_of(room_id, user_id)
+
+    async def overview(self, occ: Occurrence) -> str:
+        """What the announcement says, with the answers so far, as a command's answer."""
+        return await self.posts.overview(occ)
+
     # --- running the steps ---------------------------------------------------------------------
 
     async def run_due(self, now: datetime) -> None:
@@ -130,9 +160,11 @@ class MeetingEngine:
             await self.posts.start(occ)
         elif name == END:
             await self.posts.end(occ, widget_shown=recorded.get(START) == RAN)
-            await db.set_status(self.store, occ.id, DONE)
         else:
             await self.posts.remind(occ, name, now)
+        await self.on_step(occ, name)
+        if name == END:  # after the hook: a done occurrence is not run again
+            await db.set_status(self.store, occ.id, DONE)
 
     async def announce(self, occ: Occurrence, now: datetime) -> bool:
         """Announce now (ahead of its time); False if it was announced or skipped already."""
@@ -140,6 +172,7 @@ class MeetingEngine:
             if ANNOUNCE in await self.recorded(occ):
                 return False
             await self.posts.announce(occ)
+            await self.on_step(occ, ANNOUNCE)
             await db.record_step(self.store, occ.id, ANNOUNCE, RAN, now)
         await self.reschedule(now)
         return True

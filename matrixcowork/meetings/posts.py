@@ -34,7 +34,8 @@ class RoomMissing(Exception):
 
 
 class MeetingPosts:
-    def __init__(self, services: Services, name: str, owner: str, details: Details) -> None:
+    def __init__(self, services: Services, name: str, owner: str, details: Details,
+                 texts: MeetingTexts | None = None) -> None:
         """`name` scopes the transaction ids of its sends; `owner` (the feature) owns its
         tracked posts."""
         self.services = services
@@ -44,7 +45,7 @@ class MeetingPosts:
         self.store = services.store
         self.chat = services.chat
         self.jitsi = Jitsi(services.config.jitsi)
-        self.texts = MeetingTexts(services.i18n)
+        self.texts = texts or MeetingTexts(services.i18n)
         self.edits = CoalescedEdits(services.chat)
 
     # --- reading ----------------------------------------------------------------------------

@@ -130,6 +130,7 @@ async def test_a_webinar_from_proposal_to_summary(make_bot, members: dict[str, M
     assert f"Took part (2): {nick(anna)}, {nick(cem)}" in summary.body
     assert await world.rows("SELECT id, speaker_id, status FROM webinars") == [
         (1, ben.user_id, "held")]
+    await world.edit(post_id, has=["✅ Held on"])  # the proposal post says so too
     whois = await anna.ask(room, f"!whois {ben.user_id}")
     assert "Webinars given: 1" in whois.body
     assert [p.body[:1] for p in anna.seen if world.is_post(p)] == [

@@ -4,7 +4,13 @@ Matrix.
 
 A scheduled webinar is an occurrence of kind "webinar" in the meeting engine, which announces
 it (at once: its announcement lead is longer than any webinar may be planned ahead), reminds,
-starts the call and sums up, exactly like the sync. The scheduler only wakes `tick`.
+starts the call and sums up, exactly like the sync. The scheduler only wakes `tick`; when the
+engine reports a webinar's end, it counts as held.
+
+The parts, each given what it needs: `texts`; the `engine` (names, dates, links); `proposals`
+(the proposal posts and their votes); `polls` (date polls); `scheduling` (the engine's
+occurrence, the public posts, the webinar's state; it closes polls and asks for the proposal
+post to be refreshed); `views` (listings, feed, page; it asks for the votes).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from ...config import Config
 from ...i18n import _
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
-from ...meetings.steps import Timing
+from ...meetings.steps import END, Timing
 from ...permissions import Access
 from ...services import Services
 from ...tracked import ReactionHandler
@@ -57,12 +63,13 @@ class WebinarsFeature(Feature):
                                   self.config.vote_threshold)
         timing = Timing(ANNOUNCE_AT_ONCE, tuple(self.config.reminders))
         self.engine = MeetingEngine(services, KIND, timing, feature=FEATURE,
-                                    label=_("webinars"), details=self._details)
-        self.proposals = Proposals(services, self.texts, self.engine.posts)
+                                    label=_("webinars"), details=self._details,
+                                    on_step=self._on_step)
+        self.proposals = Proposals(services, self.texts, self.engine)
         self.polls = DatePolls(services, self.texts)
-        self.scheduling = Scheduling(services, self.engine, self.texts, self.proposals,
-                                     self.polls)
-        self.views = EventViews(services, self.engine, self.texts)
+        self.scheduling = Scheduling(services, self.engine, self.texts, self.polls,
+                                     self.proposals.refresh)
+        self.views = EventViews(services, self.engine, self.texts, self.proposals.votes)
 
     def reactions(self) -> dict[str, ReactionHandler]:
         return {PROPOSAL: self.proposals.on_votes, **self.engine.reactions()}
@@ -72,19 +79,22 @@ class WebinarsFeature(Feature):
 
     async def stop(self) -> None:
         await self.engine.stop()
-        await self.proposals.edits.flush()
+        await self.proposals.stop()
+        await self.scheduling.stop()
 
     async def tick(self, now: datetime) -> None:
-        """Run whatever step of a webinar is due; ended ones count as held."""
+        """Run whatever step of a webinar is due."""
         await self.engine.run_due(now)
-        await self.scheduling.mark_held()
+
+    async def _on_step(self, occ: Occurrence, step: str) -> None:
+        if step == END:
+            await self.scheduling.held(occ)
 
     async def _details(self, occ: Occurrence) -> str:
         webinar = await db.by_occurrence(self.store, occ.id)
         if webinar is None:
             return ""
-        return self.texts.details(webinar, self.engine.posts.name_of(occ.room_id,
-                                                                     webinar.speaker_id))
+        return self.texts.details(webinar, self.engine.name_of(occ.room_id, webinar.speaker_id))
 
     # --- events: poll responses and their redactions ------------------------------------------
 
@@ -130,7 +140,7 @@ class WebinarsFeature(Feature):
 
     @command("webinar list", help=_("Open webinar proposals by votes, then scheduled webinars"))
     async def list_webinars(self, ctx: CommandContext) -> None:
-        await ctx.reply(await self.views.listing(self.proposals))
+        await ctx.reply(await self.views.listing())
 
     @command("webinar poll", Arg("id", args.webinar_id),
              Arg("YYYY-MM-DD HH:MM | YYYY-MM-DD HH:MM | …", args.dates, rest=True),
@@ -172,7 +182,7 @@ class WebinarsFeature(Feature):
                                              when.minutes or self.config.default_minutes, now)
         await ctx.reply(ctx.t(_("Scheduled: “{title}” on {when}. It is announced now, with "
                                 "RSVP and reminders."), title=webinar.title,
-                              when=self.engine.posts.texts.when(occ)))
+                              when=self.engine.when(occ)))
 
     @command("webinar cancel", Arg("id", args.webinar_id),
              help=_("Cancel a webinar or withdraw a proposal (proposer or organizers)"))
@@ -186,7 +196,7 @@ class WebinarsFeature(Feature):
             await ctx.reply(self._state_problem(webinar, running=True))
             return
         note = ctx.t(_("Cancelled by {name}."),
-                     name=self.engine.posts.name_of(ctx.room_id, ctx.sender))
+                     name=self.engine.name_of(ctx.room_id, ctx.sender))
         await self.scheduling.cancel(webinar, now, note, cause=ctx.event_id)
         told = ctx.t(_("Everyone who answered was told.")) if occ else ""
         await ctx.reply(" ".join(filter(None, [
@@ -263,7 +273,7 @@ class WebinarsFeature(Feature):
         moved = await self.scheduling.move(webinar, occ, start, now, cause=ctx.event_id)
         await ctx.reply(ctx.t(_("Moved: “{title}” is now on {when}. Everyone who answered "
                                 "was told."), title=webinar.title,
-                              when=self.engine.posts.texts.when(moved)))
+                              when=self.engine.when(moved)))
 
     def _state_problem(self, webinar: Webinar, running: bool = False) -> str:
         t = self.services.i18n.t

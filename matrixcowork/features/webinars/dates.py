@@ -11,9 +11,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from nio.api import RelationshipType
-
-from ... import crypto
 from ...chat import ChatError, txn_for
 from ...services import Services
 from . import db, poll
@@ -52,6 +49,12 @@ class DatePolls:
     async def winner(self, found: Poll) -> Slot | None:
         return poll.winner(found.slots, await self.counts(found))
 
+    async def close_latest(self, webinar: Webinar, text: str) -> None:
+        """The webinar's poll, if it has one, is closed with this text."""
+        found = await db.latest_poll(self.store, webinar.id)
+        if found:
+            await self.close(found, text)
+
     async def close(self, found: Poll, text: str) -> None:
         """No more votes count, and Element shows the poll as ended."""
         if not await db.close_poll(self.store, found.event_id, self._now_ms()):
@@ -85,11 +88,8 @@ class DatePolls:
         """After a gap: the open polls' responses as the homeserver holds them."""
         for found in await db.open_polls(self.store, room_id):
             try:
-                client = self.services.client
-                events = crypto.decrypted(client, room_id, [
-                    e async for e in client.room_get_event_relations(
-                        room_id, found.event_id, RelationshipType.reference)])
-            except AttributeError:  # nio reads `next_batch` from an error response
+                events = await self.services.chat.references_to(room_id, found.event_id)
+            except ChatError:
                 log.warning("cannot read the responses to poll %s", found.event_id)
                 continue
             server = {e.event_id for e in events}

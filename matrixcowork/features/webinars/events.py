@@ -3,6 +3,7 @@ pages (`/calendar.ics`, `/`)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from aiohttp import web
@@ -16,36 +17,39 @@ from . import db
 from .calendar import build_calendar
 from .listing import SYNC, WEBINAR, public_events
 from .page import render_page
-from .proposals import Proposals
 from .texts import WebinarTexts
 
 FEED_PAST = timedelta(days=90)  # the feed keeps recent events, so calendars keep them too
 MAX_EVENTS = 10
 FEED, PAGE = "calendar.ics", ""
+Votes = Callable[[db.Webinar], Awaitable[int]]
 
 
 class EventViews:
-    def __init__(self, services: Services, engine: MeetingEngine, texts: WebinarTexts) -> None:
+    def __init__(self, services: Services, engine: MeetingEngine, texts: WebinarTexts,
+                 votes: Votes) -> None:
+        """`engine` gives names, dates and links; `votes` a proposal's 👍 count."""
         self.services = services
         self.store = services.store
         self.engine = engine
         self.texts = texts
+        self.votes = votes
         self.t = services.i18n.t
 
     def name_of(self, user_id: str) -> str:
-        return self.engine.posts.name_of(None, user_id)
+        return self.engine.name_of(None, user_id)
 
     # --- chat ----------------------------------------------------------------------------------
 
-    async def listing(self, proposals: Proposals) -> str:
-        open_ = [(w, self.name_of(w.speaker_id), await proposals.votes(w))
+    async def listing(self) -> str:
+        open_ = [(w, self.name_of(w.speaker_id), await self.votes(w))
                  for w in await db.with_status(self.store, db.PROPOSED)]
         open_.sort(key=lambda item: (-item[2], item[0].id))
         planned = []
         for webinar in await db.with_status(self.store, db.SCHEDULED):
             occ = await meetings.get(self.store, webinar.occurrence_id or 0)
             if occ:
-                planned.append((occ.start, webinar, self.engine.posts.texts.when(occ)))
+                planned.append((occ.start, webinar, self.engine.when(occ)))
         planned.sort(key=lambda item: (item[0], item[1].id))
         return self.texts.listing(
             open_, [(w, self.name_of(w.speaker_id), when) for _, w, when in planned])
@@ -65,7 +69,7 @@ class EventViews:
                            speaker=self.name_of(webinar.speaker_id)) if webinar else occ.title
             lines.append(self.t(_("- {emoji} {when}: **{title}** – {link}"),
                                 emoji="🎤" if webinar else "📅",
-                                when=self.engine.posts.texts.when(occ), title=title,
+                                when=self.engine.when(occ), title=title,
                                 link=link(self.engine.link(occ))))
         return self.t(_("**Coming up**")) + "\n\n" + "\n".join(lines)
 
@@ -86,7 +90,7 @@ class EventViews:
     async def calendar_feed(self, request: web.Request) -> web.Response:
         now = self.services.clock.now()
         events = await public_events(self.services, now - FEED_PAST, self.name_of,
-                                     self.engine.jitsi.link)
+                                     self.engine.link)
         body = build_calendar(events, self.community(), self.services.clock.tz, now,
                               speaker_label=self.t(_("Speaker")))
         return web.Response(body=body, content_type="text/calendar", charset="utf-8",
@@ -95,7 +99,7 @@ class EventViews:
     async def public_page(self, request: web.Request) -> web.Response:
         now = self.services.clock.now()
         events = [e for e in await public_events(self.services, now - timedelta(days=1),
-                                                 self.name_of, self.engine.jitsi.link)
+                                                 self.name_of, self.engine.link)
                   if e.kind == WEBINAR and e.end > now]
         page = render_page(events, self.services.i18n, self.community(), FEED)
         return web.Response(text=page, content_type="text/html", charset="utf-8",

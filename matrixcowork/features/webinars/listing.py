@@ -17,6 +17,7 @@ from ...services import Services
 from . import db
 
 WEBINAR, SYNC = "webinar", "sync"
+Link = Callable[[Occurrence], str]  # the meeting's call
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,7 @@ class PublicEvent:
 
 
 async def public_events(services: Services, since: datetime,
-                        name_of: Callable[[str], str], link: Callable[[str], str]
-                        ) -> list[PublicEvent]:
+                        name_of: Callable[[str], str], link: Link) -> list[PublicEvent]:
     """Public webinars and syncs starting at or after `since`, by start."""
     config = services.config
     found: list[PublicEvent] = []
@@ -51,23 +51,22 @@ async def public_events(services: Services, since: datetime,
 
 
 def _webinar_event(services: Services, occ: Occurrence, webinar: db.Webinar,
-                   name_of: Callable[[str], str], link: Callable[[str], str]) -> PublicEvent:
+                   name_of: Callable[[str], str], link: Link) -> PublicEvent:
     return PublicEvent(
         uid=f"webinar-{webinar.id}@{services.config.server_name}", kind=WEBINAR,
-        title=webinar.title, start=occ.start, end=occ.end, link=link(occ.conference),
+        title=webinar.title, start=occ.start, end=occ.end, link=link(occ),
         cancelled=occ.status == CANCELLED or webinar.status == db.CANCELLED,
         sequence=webinar.sequence, speaker=name_of(webinar.speaker_id),
         description=webinar.description,
     )
 
 
-def _sync_event(services: Services, occ: Occurrence, link: Callable[[str], str]
-                ) -> PublicEvent:
+def _sync_event(services: Services, occ: Occurrence, link: Link) -> PublicEvent:
     """A sync keeps no change counter: moved from its slot and cancelled each count once."""
     moved = occ.slot is not None and meetings.from_utc_text(occ.slot) != occ.start
     cancelled = occ.status == CANCELLED
     return PublicEvent(
         uid=f"sync-{occ.id}@{services.config.server_name}", kind=SYNC, title=occ.title,
-        start=occ.start, end=occ.end, link=link(occ.conference), cancelled=cancelled,
+        start=occ.start, end=occ.end, link=link(occ), cancelled=cancelled,
         sequence=int(moved) + int(cancelled),
     )

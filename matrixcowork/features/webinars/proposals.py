@@ -10,7 +10,7 @@ from ...chat import txn_for
 from ...formatting import mention
 from ...i18n import Markup
 from ...meetings import db as meetings
-from ...meetings.posts import MeetingPosts
+from ...meetings.engine import MeetingEngine
 from ...postedits import CoalescedEdits
 from ...services import Services
 from ...tracked import Reaction, TrackedPost, normalize_key
@@ -24,17 +24,20 @@ VOTE = "\U0001F44D"  # 👍 (any skin tone counts)
 
 
 class Proposals:
-    def __init__(self, services: Services, texts: WebinarTexts, posts: MeetingPosts) -> None:
+    def __init__(self, services: Services, texts: WebinarTexts, engine: MeetingEngine) -> None:
         self.services = services
         self.store = services.store
         self.texts = texts
-        self.posts = posts  # the engine's: names, and the meeting texts for dates
+        self.engine = engine  # names, and dates as the meeting posts show them
         self.edits = CoalescedEdits(services.chat)
         self.threshold = texts.threshold
 
+    async def stop(self) -> None:
+        await self.edits.flush()
+
     def speaker_pill(self, webinar: Webinar) -> Markup:
-        return mention(webinar.speaker_id, self.posts.name_of(webinar.proposal_room_id,
-                                                              webinar.speaker_id))
+        return mention(webinar.speaker_id, self.engine.name_of(webinar.proposal_room_id,
+                                                               webinar.speaker_id))
 
     async def post(self, webinar: Webinar, room_id: str) -> None:
         """Post the proposal, track it for votes and offer the 👍."""
@@ -62,7 +65,7 @@ class Proposals:
         when = None
         if webinar.occurrence_id:
             occ = await meetings.get(self.store, webinar.occurrence_id)
-            when = self.posts.texts.when(occ) if occ else None
+            when = self.engine.when(occ) if occ else None
         return self.texts.proposal(webinar, self.speaker_pill(webinar),
                                    await self.votes(webinar), when)
 

@@ -3,12 +3,14 @@
 The engine owns the webinar room's side (announcement with RSVP, reminders, start post with
 link and widget, ✋ attendance, summary, telling who answered about a cancellation or move).
 This module adds what the engine does not know: the announcements in the public rooms
-(`announce_rooms`), edited when the webinar moves or is cancelled, and the webinar's own state.
+(`announce_rooms`), edited when the webinar moves or is cancelled, and the webinar's own state,
+which becomes held when the engine reports the meeting's end (`held`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ...chat import ChatError, txn_for
@@ -16,11 +18,12 @@ from ...formatting import link
 from ...meetings import db as meetings
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
+from ...postedits import CoalescedEdits
 from ...services import Services
 from . import db
 from .dates import DatePolls
 from .db import Webinar
-from .proposals import FEATURE, Proposals
+from .proposals import FEATURE
 from .texts import WebinarTexts
 
 log = logging.getLogger(__name__)
@@ -29,15 +32,20 @@ KIND = "webinar"
 
 class Scheduling:
     def __init__(self, services: Services, engine: MeetingEngine, texts: WebinarTexts,
-                 proposals: Proposals, polls: DatePolls) -> None:
+                 polls: DatePolls, refresh_proposal: Callable[[Webinar], None]) -> None:
+        """`refresh_proposal(webinar)`: the proposal post shows the webinar's new state."""
         assert services.config.webinars is not None
         self.services = services
         self.config = services.config.webinars
         self.store = services.store
         self.engine = engine
         self.texts = texts
-        self.proposals = proposals
         self.polls = polls
+        self.refresh_proposal = refresh_proposal
+        self.edits = CoalescedEdits(services.chat)  # the public posts
+
+    async def stop(self) -> None:
+        await self.edits.flush()
 
     async def occurrence(self, webinar: Webinar) -> Occurrence | None:
         if webinar.occurrence_id is None:
@@ -52,9 +60,7 @@ class Scheduling:
             extra={"webinar": webinar.id})
         assert occ is not None  # webinars have no series slots that could collide
         await db.schedule(self.store, webinar.id, occ.id)
-        found = await db.latest_poll(self.store, webinar.id)
-        if found:
-            await self.polls.close(found, self.texts.poll_closed(self.engine.posts.texts.when(occ)))
+        await self.polls.close_latest(webinar, self.texts.poll_closed(self.engine.when(occ)))
         await self.engine.run_due(now)  # the announcement is due at once (see the feature)
         await self._announce_publicly(webinar.id, occ)
         await self._refresh(webinar.id)
@@ -82,18 +88,17 @@ class Scheduling:
         if occ:
             await self.engine.cancel(occ, now, note, cause)
         await db.cancel(self.store, webinar.id)
-        found = await db.latest_poll(self.store, webinar.id)
-        if found:
-            await self.polls.close(found, self.texts.poll_ended())
+        await self.polls.close_latest(webinar, self.texts.poll_ended())
         await self._refresh(webinar.id)
 
-    async def mark_held(self) -> None:
-        """Webinars whose meeting ended count as held (for `!whois`, the listing)."""
-        for webinar in await db.with_status(self.store, db.SCHEDULED):
-            occ = await self.occurrence(webinar)
-            if occ and occ.status == meetings.DONE:
-                await db.mark_held(self.store, webinar.id)
-                await self._refresh(webinar.id)
+    async def held(self, occ: Occurrence) -> None:
+        """The webinar's meeting has ended: it counts as held (for `!whois`, the listing).
+        Again after a crash (the engine then reports the end again): the posts are edited."""
+        webinar = await db.by_occurrence(self.store, occ.id)
+        if webinar is None or webinar.status not in (db.SCHEDULED, db.HELD):
+            return
+        await db.mark_held(self.store, webinar.id)
+        await self._refresh(webinar.id)
 
     # --- the public rooms -----------------------------------------------------------------------
 
@@ -110,7 +115,7 @@ class Scheduling:
             except ChatError as err:
                 log.warning("webinar %d: cannot announce in %s: %s", webinar_id, key, err)
                 continue
-            self.proposals.edits.shown(event_id, text)
+            self.edits.shown(event_id, text)
             await db.add_public_post(self.store, webinar_id, room_id, event_id)
 
     async def public_text(self, webinar_id: int) -> str:
@@ -118,13 +123,13 @@ class Scheduling:
         assert webinar is not None
         occ = await self.occurrence(webinar)
         assert occ is not None
-        when = self.engine.posts.texts.when(occ)
+        when = self.engine.when(occ)
         if webinar.status == db.CANCELLED:
             return self.texts.public_cancelled(webinar, when)
         alias = self.services.rooms.alias(self.config.room)
         web = self.services.config.web
         page = link(web.public_url) if web.enabled and web.public_url else None
-        speaker = self.engine.posts.name_of(occ.room_id, webinar.speaker_id)
+        speaker = self.engine.name_of(occ.room_id, webinar.speaker_id)
         return self.texts.public(webinar, speaker, when, link(self.engine.link(occ)),
                                  link(f"https://matrix.to/#/{alias}", alias), page)
 
@@ -132,8 +137,8 @@ class Scheduling:
         """The proposal post and the public posts show the current state (soon)."""
         webinar = await db.get(self.store, webinar_id)
         assert webinar is not None
-        self.proposals.refresh(webinar)
+        self.refresh_proposal(webinar)
         if webinar.occurrence_id is None:
             return
         for room_id, event_id in await db.public_posts(self.store, webinar_id):
-            self.proposals.edits.request(room_id, event_id, lambda: self.public_text(webinar_id))
+            self.edits.request(room_id, event_id, lambda: self.public_text(webinar_id))
