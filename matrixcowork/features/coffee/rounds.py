@@ -23,10 +23,10 @@ from ...jitsi import LAYOUT_EVENT, WIDGET_EVENT, Jitsi, with_widget_on_top
 from ...permissions import Access
 from ...services import Services
 from ...tracked import TrackedPost, normalize_key
-from . import coffee_db as db
-from .coffee_schedule import CoffeeSchedule
-from .coffee_text import CoffeeText
+from . import db
 from .pairing import pair_up, recent_pairs
+from .schedule import CoffeeSchedule
+from .texts import CoffeeTexts
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ FOLLOWUP_OPEN_DAYS = 14  # ✅ counts until two weeks after the question
 
 
 class Rounds:
-    def __init__(self, services: Services, config: CoffeeConfig, text: CoffeeText) -> None:
+    def __init__(self, services: Services, config: CoffeeConfig, text: CoffeeTexts) -> None:
         self.services = services
         self.config = config
         self.text = text

@@ -17,11 +17,11 @@ from ...i18n import _
 from ...scheduling import Cron
 from ...services import Services
 from .. import Feature
-from . import coffee_db as db
-from . import db as people_db
-from .cards import Cards, display_name
-from .coffee_text import CoffeeText, RoundFigures, met_rate
+from ..people import db as people_db
+from ..people.cards import Cards, display_name
+from . import db
 from .rounds import Rounds
+from .texts import CoffeeTexts, RoundFigures, met_rate
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class CoffeeFeature(Feature):
         self.store = services.store
         cards = Cards(services.i18n, lambda u: display_name(services.client, u),
                       services.config.command_prefix)
-        self.text = CoffeeText(services.i18n, cards, services.store,
+        self.text = CoffeeTexts(services.i18n, cards, services.store,
                                services.config.command_prefix)
         self.rounds = Rounds(services, self.config, self.text)
 

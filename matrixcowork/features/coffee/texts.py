@@ -10,9 +10,9 @@ from datetime import date, datetime
 from ...formatting import link
 from ...i18n import I18n, Markup, _
 from ...store import Store
-from . import db as people_db
-from .cards import Cards
-from .coffee_db import Participant
+from ..people import db as people_db
+from ..people.cards import Cards
+from .db import Participant
 
 STATS_ROUNDS = 6  # rounds listed one by one; the met-rate covers all given
 
@@ -30,7 +30,7 @@ def met_rate(rounds: Sequence[RoundFigures]) -> tuple[int, int]:
     return sum(r.met for r in rounds), sum(r.asked for r in rounds)
 
 
-class CoffeeText:
+class CoffeeTexts:
     def __init__(self, i18n: I18n, cards: Cards, store: Store, prefix: str) -> None:
         self.i18n = i18n
         self.cards = cards
