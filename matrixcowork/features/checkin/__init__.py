@@ -15,6 +15,7 @@ from ...config import Config
 from ...i18n import _
 from ...permissions import Access
 from ...postedits import CoalescedEdits
+from ...rooms import display_name
 from ...services import Services
 from ...tracked import TrackedPost
 from .. import Feature
@@ -179,9 +180,4 @@ class CheckinFeature(Feature):
         return self.render.post(day, await db.attendance_between(self.store, day, day))
 
     def _name_of(self, user_id: str) -> str:
-        """The member's display name as the rooms the bot shares with them know it."""
-        for room in self.services.client.rooms.values():
-            name = room.user_name(user_id)
-            if name:
-                return name
-        return user_id
+        return display_name(self.services.client, user_id)

@@ -14,11 +14,12 @@ from ...arguments import integer
 from ...commands import Arg, CommandContext, command
 from ...config import Config
 from ...i18n import _
+from ...rooms import display_name
 from ...scheduling import Cron
 from ...services import Services
 from .. import Feature
 from ..people import db as people_db
-from ..people.cards import Cards, display_name
+from ..people.cards import Cards
 from . import db
 from .rounds import Rounds
 from .texts import CoffeeTexts, RoundFigures, met_rate

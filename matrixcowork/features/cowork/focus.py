@@ -22,6 +22,7 @@ from ...commands import ArgError, CommandContext
 from ...formatting import mention
 from ...i18n import _
 from ...postedits import CoalescedEdits
+from ...rooms import display_name
 from ...services import Services
 from ...tracked import TrackedPost, normalize_key
 from . import db
@@ -186,8 +187,7 @@ class FocusSprints:
     # --- helpers -------------------------------------------------------------------------------
 
     def name_of(self, room_id: str, user_id: str) -> str:
-        room = self.services.client.rooms.get(room_id)
-        return (room.user_name(user_id) if room else None) or user_id
+        return display_name(self.services.client, user_id, room_id)
 
     def _roster(self, room_id: str, members: Sequence[db.Member]
                 ) -> list[tuple[str, str | None]]:

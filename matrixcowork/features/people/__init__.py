@@ -14,10 +14,11 @@ from ...arguments import user_id
 from ...chat import txn_for
 from ...commands import Arg, ArgError, CommandContext, command
 from ...i18n import Markup, _
+from ...rooms import display_name
 from ...services import Services
 from .. import EventHandler, Feature
 from . import db
-from .cards import Cards, display_name
+from .cards import Cards
 from .publish import IntroCards
 from .search import MIN_WORD, query_words, rank
 

@@ -10,23 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from nio import AsyncClient
-
 from ...formatting import mention
 from ...i18n import I18n, _, escape
 from .db import Profile
 from .search import Match
 
 NameOf = Callable[[str], str]
-
-
-def display_name(client: AsyncClient, user_id: str) -> str:
-    """The member's display name as the rooms the bot shares with them know it."""
-    for room in client.rooms.values():
-        name = room.user_name(user_id)
-        if name:
-            return name
-    return user_id
 
 
 class Cards:
