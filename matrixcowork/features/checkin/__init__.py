@@ -8,18 +8,20 @@ sets it directly. The daily post shows the current list, edited in place with co
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 
 from ...arguments import month
 from ...commands import Arg, ArgError, CommandContext, command
 from ...config import Config
 from ...i18n import _
+from ...offers import LAST_COWORKING_DAY
 from ...permissions import Access
 from ...postedits import CoalescedEdits
 from ...rooms import display_name
 from ...services import Services
 from ...tracked import TrackedPost
 from .. import Feature
-from . import db
+from . import db, queries
 from .daily import KIND, DailyPost
 from .render import STATUS_COMMAND, Renderer
 from .stats import month_range, month_stats
@@ -53,6 +55,7 @@ class CheckinFeature(Feature):
         )
         self.edits = CoalescedEdits(services.chat)
         self.daily = DailyPost(services, self.config, self.edits, self._post_text)
+        services.offers.provide(LAST_COWORKING_DAY, partial(queries.last_day, self.store))
 
     async def start(self) -> None:
         self.services.tracked.listen(self.name, self.on_reactions_changed)

@@ -3,10 +3,14 @@
 A profile is an introduction, skills, what someone can help with and what they look for. The
 introduction card lives in the introductions room (see `publish`). "Member since" is the first
 day the bot knew someone: their join to the space, or their first profile or coffee write.
-The coffee roulette is its own feature (`coffee.CoffeeFeature`) built on these profiles.
+Through `offers` this feature answers for others with a member's card (the coffee roulette's
+welcome) and learns when someone joined the coffee roulette; `!whois` asks the check-in and the
+webinars for their figures the same way.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from nio import RoomMemberEvent
 
@@ -14,6 +18,7 @@ from ...arguments import user_id
 from ...chat import txn_for
 from ...commands import Arg, ArgError, CommandContext, command
 from ...i18n import Markup, _
+from ...offers import KNOW_MEMBER, LAST_COWORKING_DAY, MEMBER_CARD, WEBINARS_GIVEN
 from ...rooms import display_name
 from ...services import Services
 from .. import EventHandler, Feature
@@ -74,9 +79,18 @@ class PeopleFeature(Feature):
         self.store = services.store
         self.cards = Cards(services.i18n, self.name_of, services.config.command_prefix)
         self.intros = IntroCards(services, self.cards)
+        services.offers.provide(MEMBER_CARD, self.card_of)
+        services.offers.provide(KNOW_MEMBER, partial(db.know, self.store))
 
     def name_of(self, user: str) -> str:
         return display_name(self.services.client, user)
+
+    async def card_of(self, user: str) -> str:
+        """The member's card, or that they have not introduced themselves yet."""
+        profile = await db.profile(self.store, user)
+        if profile is None or profile.is_empty:
+            return self.cards.no_profile(user)
+        return self.cards.card(profile)
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMemberEvent: self.on_member}
@@ -155,10 +169,10 @@ class PeopleFeature(Feature):
 
     @command("whois", Arg("user", user_id), help=_("Show a member's card and figures"))
     async def whois(self, ctx: CommandContext, user: str) -> None:
-        store = self.store
+        store, offers = self.store, self.services.offers
         await ctx.reply(self.cards.whois(
             user, await db.profile(store, user), await db.known_since(store, user),
-            await db.last_coworking_day(store, user), await db.webinars_given(store, user),
+            await offers.get(LAST_COWORKING_DAY)(user), await offers.get(WEBINARS_GIVEN)(user),
         ))
 
     @command("find", Arg("words", search_words, rest=True),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -22,10 +23,11 @@ from ...i18n import _
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
 from ...meetings.steps import Timing
+from ...offers import WEBINARS_GIVEN
 from ...permissions import Access
 from ...services import Services
 from .. import Feature
-from . import args, db, poll
+from . import args, db, poll, queries
 from .dates import DatePolls
 from .db import Webinar
 from .events import EventViews
@@ -62,6 +64,7 @@ class WebinarsFeature(Feature):
         self.scheduling = Scheduling(services, self.engine, self.texts, self.proposals,
                                      self.polls)
         self.views = EventViews(services, self.engine, self.texts)
+        services.offers.provide(WEBINARS_GIVEN, partial(queries.given_by, self.store))
 
     async def start(self) -> None:
         await self.engine.start(self.tick)
