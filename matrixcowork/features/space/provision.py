@@ -94,7 +94,7 @@ class Provisioner:
             report.problem(_("{alias} is a room, not a space. I changed nothing."),
                            alias=self._alias(space.alias))
             return None
-        self.permissions.space_room_id = state.room_id
+        self.permissions.know_space(state.room_id)
         await db.record_room(self.store, state.room_id, "space", SPACE_KEY, space.alias,
                              space.name)
         await self._apply(state, [*wants, self._power(state)], space.name, report)
