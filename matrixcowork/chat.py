@@ -23,9 +23,11 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     ErrorResponse,
+    JoinedRoomsResponse,
     ReactionEvent,
     RoomCreateResponse,
     RoomGetStateEventResponse,
+    RoomGetStateResponse,
     RoomResolveAliasResponse,
     RoomSendResponse,
 )
@@ -208,6 +210,20 @@ class Chat:
         if str(response.status_code) == "M_NOT_FOUND":
             return None
         raise ChatError(f"get {event_type} in {room_id}", response)
+
+    async def room_state(self, room_id: str) -> list[dict[str, Any]]:
+        """Every state event of a room as the homeserver holds it now, in one request."""
+        response: RoomGetStateResponse = await self._call(
+            f"read the state of {room_id}", lambda: self.client.room_get_state(room_id)
+        )
+        return response.events
+
+    async def joined_rooms(self) -> set[str]:
+        """The rooms the bot is joined to, as the homeserver says now (not the sync)."""
+        response: JoinedRoomsResponse = await self._call(
+            "list joined rooms", lambda: self.client.joined_rooms()
+        )
+        return set(response.rooms)
 
     async def create_room(self, **kwargs: Any) -> str:
         response: RoomCreateResponse = await self._call(

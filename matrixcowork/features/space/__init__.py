@@ -36,7 +36,7 @@ class SpaceFeature(Feature):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.provisioner = Provisioner(
-            services.config, services.chat, services.client, services.store,
+            services.config, services.chat, services.store,
             services.rooms, services.permissions, services.i18n,
         )
         self.onboarding = Onboarding(services)
