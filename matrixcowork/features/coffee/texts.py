@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ...formatting import link, mention
+from ...formatting import command_text, link, mention
 from ...i18n import I18n, Markup, _
 from .db import Participant
 
@@ -34,7 +34,7 @@ class CoffeeTexts:
         self.prefix = prefix
 
     def command(self, name: str) -> Markup:
-        return Markup(f"`{self.prefix}{name}`")
+        return command_text(self.prefix, name)
 
     def headsup(self, start: datetime, count: int) -> str:
         return self.i18n.t(

@@ -17,7 +17,8 @@ from nio import RoomMemberEvent
 from ...arguments import user_id
 from ...chat import txn_for
 from ...commands import Arg, ArgError, CommandContext, command
-from ...i18n import Markup, _
+from ...formatting import command_text
+from ...i18n import _
 from ...offers import KNOW_MEMBER, LAST_COWORKING_DAY, MEMBER_CARD, WEBINARS_GIVEN
 from ...rooms import display_name
 from ...services import Services
@@ -122,7 +123,7 @@ class PeopleFeature(Feature):
             await ctx.reply(ctx.t("Thanks! Your introduction is in {room}.",
                                   room=self.intros.room_name))
         else:
-            whois = Markup(f"`{self.services.config.command_prefix}whois {ctx.sender}`")
+            whois = command_text(self.services.config.command_prefix, f"whois {ctx.sender}")
             await ctx.reply(ctx.t("Saved. There is no introductions room to post it in; "
                                   "{whois} shows it.", whois=whois))
 
