@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 from ...chat import ChatError, txn_for
+from ...clock import WEEKDAYS
 from ...config import CheckinConfig
 from ...i18n import _
 from ...postedits import CoalescedEdits
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 FEATURE = "checkin"
 KIND = "daily"
 JOB_ID = "checkin:daily"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PINNED = "m.room.pinned_events"
 
 
