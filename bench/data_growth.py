@@ -30,8 +30,8 @@ from matrixcowork.config import parse_config
 from matrixcowork.features.checkin import db
 from matrixcowork.features.checkin.export import export_attendance
 from matrixcowork.features.checkin.queries import last_day
-from matrixcowork.features.checkin.render import Renderer
 from matrixcowork.features.checkin.stats import month_range, month_stats
+from matrixcowork.features.checkin.texts import CheckinTexts
 from matrixcowork.features.webinars.calendar import build_calendar
 from matrixcowork.features.webinars.events import FEED_PAST
 from matrixcowork.features.webinars.listing import public_events
@@ -78,7 +78,7 @@ class Workload:
                 for key in ("coworking", "sync", "webinars")],
         }, "bench", environ={})
         assert self.config.checkin is not None
-        self.render = Renderer(I18n("en", TZ), self.config.checkin, "!", lambda user: user)
+        self.render = CheckinTexts(I18n("en", TZ), self.config.checkin, "!", lambda user: user)
         self.store: Store | None = None
 
     async def who(self) -> str:

@@ -23,8 +23,8 @@ from ...tracked import TrackedPost
 from .. import Feature
 from . import db, queries
 from .daily import KIND, DailyPost
-from .render import STATUS_COMMAND, Renderer
 from .stats import month_range, month_stats
+from .texts import STATUS_COMMAND, CheckinTexts
 
 DEFAULT_MODE = "remote"
 MAX_NOTE = 200
@@ -50,7 +50,7 @@ class CheckinFeature(Feature):
         assert services.config.checkin is not None
         self.config = services.config.checkin
         self.store = services.store
-        self.render = Renderer(
+        self.texts = CheckinTexts(
             services.i18n, self.config, services.config.command_prefix, self._name_of
         )
         self.edits = CoalescedEdits(services.chat)
@@ -147,7 +147,7 @@ class CheckinFeature(Feature):
     @command("who", help=_("Who is coworking today"))
     async def who(self, ctx: CommandContext) -> None:
         day = self.services.clock.today()
-        await ctx.reply(self.render.who(day, await db.attendance_between(self.store, day, day)))
+        await ctx.reply(self.texts.who(day, await db.attendance_between(self.store, day, day)))
 
     @command("stats", Arg("month", month, optional=True),
              help=_("Check-ins of a month (YYYY-MM, default this month)"))
@@ -155,7 +155,7 @@ class CheckinFeature(Feature):
         start, end = month_range(first or self.services.clock.today())
         figures = month_stats(start, await db.attendance_between(self.store, start, end))
         see_all = ctx.access >= Access.ORGANIZER or self.config.members_see_all_stats
-        await ctx.reply(self.render.stats(figures, ctx.sender, see_all))
+        await ctx.reply(self.texts.stats(figures, ctx.sender, see_all))
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -167,7 +167,7 @@ class CheckinFeature(Feature):
         await db.check_in(self.store, day, ctx.sender, mode, int(now.timestamp()), db.COMMAND,
                           text)
         await ctx.reply(ctx.t("You are checked in for today: {mode}.",
-                              mode=self.render.mode(mode)))
+                              mode=self.texts.mode(mode)))
         await self._refresh_day(day)
 
     async def _refresh_day(self, day: date) -> None:
@@ -180,7 +180,7 @@ class CheckinFeature(Feature):
         self.edits.request(post.room_id, post.event_id, lambda: self._post_text(day))
 
     async def _post_text(self, day: date) -> str:
-        return self.render.post(day, await db.attendance_between(self.store, day, day))
+        return self.texts.post(day, await db.attendance_between(self.store, day, day))
 
     def _name_of(self, user_id: str) -> str:
         return display_name(self.services.client, user_id)

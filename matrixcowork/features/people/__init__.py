@@ -24,9 +24,9 @@ from ...rooms import display_name
 from ...services import Services
 from .. import EventHandler, Feature
 from . import db
-from .cards import Cards
 from .publish import IntroCards
 from .search import MIN_WORD, query_words, rank
+from .texts import PeopleTexts
 
 MAX_INTRO = 1000
 MAX_TEXT = 300
@@ -78,8 +78,8 @@ class PeopleFeature(Feature):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.store = services.store
-        self.cards = Cards(services.i18n, self.name_of, services.config.command_prefix)
-        self.intros = IntroCards(services, self.cards)
+        self.texts = PeopleTexts(services.i18n, self.name_of, services.config.command_prefix)
+        self.intros = IntroCards(services, self.texts)
         services.offers.provide(MEMBER_CARD, self.card_of)
         services.offers.provide(KNOW_MEMBER, partial(db.know, self.store))
 
@@ -90,8 +90,8 @@ class PeopleFeature(Feature):
         """The member's card, or that they have not introduced themselves yet."""
         profile = await db.profile(self.store, user)
         if profile is None or profile.is_empty:
-            return self.cards.no_profile(user)
-        return self.cards.card(profile)
+            return self.texts.no_profile(user)
+        return self.texts.card(profile)
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMemberEvent: self.on_member}
@@ -131,9 +131,9 @@ class PeopleFeature(Feature):
     async def profile(self, ctx: CommandContext) -> None:
         profile = await db.profile(self.store, ctx.sender)
         if profile is None or profile.is_empty:
-            await ctx.reply(self.cards.own_empty())
+            await ctx.reply(self.texts.own_empty())
         else:
-            await ctx.reply(self.cards.card(profile))
+            await ctx.reply(self.texts.card(profile))
 
     @command("profile skills", Arg("skills", skill_list, rest=True),
              help=_("Set your skills, separated by commas"))
@@ -156,7 +156,7 @@ class PeopleFeature(Feature):
     async def _show_saved(self, ctx: CommandContext) -> None:
         profile = await self._written(ctx)
         await self.intros.update(profile)
-        await ctx.reply(ctx.t("Saved. Your profile:") + "\n\n" + self.cards.card(profile))
+        await ctx.reply(ctx.t("Saved. Your profile:") + "\n\n" + self.texts.card(profile))
 
     @command("profile clear", help=_("Delete your profile and your introduction card"))
     async def profile_clear(self, ctx: CommandContext) -> None:
@@ -171,7 +171,7 @@ class PeopleFeature(Feature):
     @command("whois", Arg("user", user_id), help=_("Show a member's card and figures"))
     async def whois(self, ctx: CommandContext, user: str) -> None:
         store, offers = self.store, self.services.offers
-        await ctx.reply(self.cards.whois(
+        await ctx.reply(self.texts.whois(
             user, await db.profile(store, user), await db.known_since(store, user),
             await offers.get(LAST_COWORKING_DAY)(user), await offers.get(WEBINARS_GIVEN)(user),
         ))
@@ -180,4 +180,4 @@ class PeopleFeature(Feature):
              help=_("Find members by skill, offer or introduction"))
     async def find(self, ctx: CommandContext, query: str) -> None:
         matches = rank(query, await db.profiles(self.store))
-        await ctx.reply(self.cards.found(query, matches))
+        await ctx.reply(self.texts.found(query, matches))

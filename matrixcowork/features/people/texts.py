@@ -18,7 +18,7 @@ from .search import Match
 NameOf = Callable[[str], str]
 
 
-class Cards:
+class PeopleTexts:
     def __init__(self, i18n: I18n, name_of: NameOf, prefix: str) -> None:
         self.i18n = i18n
         self.name_of = name_of

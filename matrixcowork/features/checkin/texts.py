@@ -17,7 +17,7 @@ MODE_LABELS = {"onsite": _("On site"), "remote": _("Remote")}
 STATUS_COMMAND = "status"  # what I work on today; the bot's own status is `!botstatus`
 
 
-class Renderer:
+class CheckinTexts:
     def __init__(
         self, i18n: I18n, config: CheckinConfig, prefix: str, name_of: Callable[[str], str]
     ) -> None:
