@@ -29,9 +29,9 @@ from matrixcowork.clock import FakeClock
 from matrixcowork.config import parse_config
 from matrixcowork.features.checkin import db
 from matrixcowork.features.checkin.export import export_attendance
-from matrixcowork.features.checkin.render import Renderer
+from matrixcowork.features.checkin.queries import last_day
 from matrixcowork.features.checkin.stats import month_range, month_stats
-from matrixcowork.features.people import db as people_db
+from matrixcowork.features.checkin.texts import CheckinTexts
 from matrixcowork.features.webinars.calendar import build_calendar
 from matrixcowork.features.webinars.events import FEED_PAST
 from matrixcowork.features.webinars.listing import public_events
@@ -78,7 +78,7 @@ class Workload:
                 for key in ("coworking", "sync", "webinars")],
         }, "bench", environ={})
         assert self.config.checkin is not None
-        self.render = Renderer(I18n("en", TZ), self.config.checkin, "!", lambda user: user)
+        self.render = CheckinTexts(I18n("en", TZ), self.config.checkin, "!", lambda user: user)
         self.store: Store | None = None
 
     async def who(self) -> str:
@@ -108,7 +108,7 @@ class Workload:
     async def whois_newcomer(self) -> None:
         """`!whois` of someone who never checked in: their last coworking day (none)."""
         assert self.store
-        await people_db.last_coworking_day(self.store, "@newcomer:localhost")
+        await last_day(self.store, "@newcomer:localhost")
 
     async def reaction_reads(self) -> None:
         """What a reaction and a command read besides their writes: the post, the member's

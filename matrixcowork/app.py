@@ -13,10 +13,10 @@ from .commands import CommandRouter
 from .config import Config
 from .features import Feature
 from .features.checkin import CheckinFeature
+from .features.coffee import CoffeeFeature
 from .features.cowork import CoworkFeature
 from .features.encryption import EncryptionFeature
 from .features.people import PeopleFeature
-from .features.people.coffee import CoffeeFeature
 from .features.space import SpaceFeature
 from .features.status import StatusFeature
 from .features.sync import SyncFeature

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 from uuid import uuid4
 
@@ -23,9 +23,12 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     ErrorResponse,
+    Event,
+    JoinedRoomsResponse,
     ReactionEvent,
     RoomCreateResponse,
     RoomGetStateEventResponse,
+    RoomGetStateResponse,
     RoomResolveAliasResponse,
     RoomSendResponse,
 )
@@ -168,6 +171,15 @@ class Chat:
         content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
         return await self.send_event(room_id, "m.reaction", content, txn_for(event_id, key))
 
+    async def offer_reactions(self, room_id: str, event_id: str, keys: Sequence[str]) -> None:
+        """The bot reacts first, so members answer with one click; a refused reaction is
+        logged and the others are still added."""
+        for key in keys:
+            try:
+                await self.react(room_id, event_id, key)
+            except ChatError as err:
+                log.warning("cannot add the %s reaction: %s", key, err)
+
     async def redact(self, room_id: str, event_id: str, reason: str | None = None) -> None:
         await self._call(
             f"redact {event_id}", lambda: self.client.room_redact(room_id, event_id, reason)
@@ -175,13 +187,17 @@ class Chat:
 
     async def reactions_to(self, room_id: str, event_id: str) -> list[ReactionEvent]:
         """Every reaction the homeserver holds for an event (redacted ones are left out)."""
-        # No event type filter: in an encrypted room reactions are m.room.encrypted.
-        relations = self.client.room_get_event_relations(
-            room_id, event_id, RelationshipType.annotation
-        )
+        events = await self.relations(room_id, event_id, RelationshipType.annotation)
+        return [event for event in events if isinstance(event, ReactionEvent)]
+
+    async def relations(
+        self, room_id: str, event_id: str, rel_type: RelationshipType
+    ) -> list[Event]:
+        """Every event that relates to an event this way (all pages), decrypted."""
+        # No event type filter: in an encrypted room they are m.room.encrypted.
+        relations = self.client.room_get_event_relations(room_id, event_id, rel_type)
         try:
-            events = crypto.decrypted(self.client, room_id, [e async for e in relations])
-            return [event for event in events if isinstance(event, ReactionEvent)]
+            return crypto.decrypted(self.client, room_id, [e async for e in relations])
         except AttributeError:
             # nio's iterator reads `next_batch` from an error response: a refused page.
             raise ChatError(
@@ -222,6 +238,20 @@ class Chat:
         if str(response.status_code) == "M_NOT_FOUND":
             return None
         raise ChatError(f"get {event_type} in {room_id}", response)
+
+    async def room_state(self, room_id: str) -> list[dict[str, Any]]:
+        """Every state event of a room as the homeserver holds it now, in one request."""
+        response: RoomGetStateResponse = await self._call(
+            f"read the state of {room_id}", lambda: self.client.room_get_state(room_id)
+        )
+        return response.events
+
+    async def joined_rooms(self) -> set[str]:
+        """The rooms the bot is joined to, as the homeserver says now (not the sync)."""
+        response: JoinedRoomsResponse = await self._call(
+            "list joined rooms", lambda: self.client.joined_rooms()
+        )
+        return set(response.rooms)
 
     async def create_room(self, **kwargs: Any) -> str:
         response: RoomCreateResponse = await self._call(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # as config names them, Monday first
+
 
 class Clock:
     """Wall-clock time in the community's timezone."""

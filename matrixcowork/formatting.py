@@ -17,6 +17,11 @@ def mention(user_id: str, name: str | None = None) -> Markup:
     return Markup(f"[{escape(name or user_id)}]({MATRIX_TO}{user_id})")
 
 
+def command_text(prefix: str, text: str) -> Markup:
+    """A command as the member would type it, in code style: `!coffee join`."""
+    return Markup(f"`{prefix}{text}`")
+
+
 def link(url: str, text: str | None = None) -> Markup:
     return Markup(f"[{escape(text or url)}](<{url}>)")
 

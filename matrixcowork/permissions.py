@@ -24,7 +24,16 @@ class Permissions:
     def __init__(self, config: Config, client: AsyncClient) -> None:
         self._config = config
         self._client = client
-        self.space_room_id: str | None = None
+        self._space_room_id: str | None = None
+
+    @property
+    def space_room_id(self) -> str | None:
+        """The community space's room id, once the space feature knows it."""
+        return self._space_room_id
+
+    def know_space(self, room_id: str | None) -> None:
+        """From now on, members are those joined to this space (None: not known yet)."""
+        self._space_room_id = room_id
 
     def access_of(self, user_id: str) -> Access:
         if user_id in self._config.admins:
@@ -37,9 +46,9 @@ class Permissions:
 
     def is_member(self, user_id: str) -> bool:
         """Joined to the space; without a space yet, anyone on the community's servers."""
-        if self.space_room_id is None:
+        if self._space_room_id is None:
             return self.is_trusted_server(user_id)
-        room = self._client.rooms.get(self.space_room_id)
+        room = self._client.rooms.get(self._space_room_id)
         return bool(room and user_id in room.users and user_id not in room.invited_users)
 
     def is_trusted_server(self, user_id: str) -> bool:

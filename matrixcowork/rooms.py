@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from nio import AsyncClient
+
 from .chat import Chat
 from .config import Config
+
+
+def display_name(client: AsyncClient, user_id: str, room_id: str | None = None) -> str:
+    """The member's display name as the sync told it: in `room_id` if the bot is in that room,
+    else in any room the bot shares with them; their user id if no room names them."""
+    rooms = client.rooms
+    for room in [rooms[room_id]] if room_id in rooms else rooms.values():
+        name = room.user_name(user_id)
+        if name:
+            return name
+    return user_id
 
 
 class RoomDirectory:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nio import AsyncClient
 
@@ -10,6 +10,7 @@ from .chat import Chat
 from .clock import Clock
 from .config import Config
 from .i18n import I18n
+from .offers import Offers
 from .permissions import Permissions
 from .rooms import RoomDirectory
 from .scheduling import Scheduler
@@ -29,3 +30,4 @@ class Services:
     permissions: Permissions
     rooms: RoomDirectory
     tracked: TrackedPosts  # posts that count reactions
+    offers: Offers = field(default_factory=Offers)  # what features offer each other

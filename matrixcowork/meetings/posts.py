@@ -17,6 +17,7 @@ from ..formatting import mention
 from ..i18n import Markup, escape
 from ..jitsi import Jitsi
 from ..postedits import CoalescedEdits
+from ..rooms import display_name
 from ..services import Services
 from ..tracked import Reaction, TrackedPost
 from . import db, rsvp, widget
@@ -69,12 +70,7 @@ class MeetingPosts:
 
     def name_of(self, room_id: str | None, user_id: str) -> str:
         """The display name in the meeting's room, else in any room shared with the bot."""
-        rooms = self.services.client.rooms
-        for room in [rooms[room_id]] if room_id in rooms else rooms.values():
-            name = room.user_name(user_id)
-            if name:
-                return name
-        return user_id
+        return display_name(self.services.client, user_id, room_id)
 
     def names(self, room_id: str | None, users: Sequence[str]) -> list[str]:
         return [escape(self.name_of(room_id, user)) for user in users]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from ..clock import WEEKDAYS
 from ..scheduling import Cron
 
 ORDINALS = {
@@ -19,7 +20,6 @@ ORDINALS = {
     "1st": "1st", "2nd": "2nd", "3rd": "3rd", "4th": "4th", "5th": "5th", "last": "last",
     "every": None,
 }
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RULE = re.compile(r"(\w+)\s+(\w+?)s?\s+(?:at\s+)?(\d{1,2}):(\d{2})")
 

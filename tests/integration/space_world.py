@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nio import JoinResponse, RoomResolveAliasResponse
+from nio import AsyncClient, JoinResponse, RoomResolveAliasResponse
 
+from matrixcowork.chat import Chat
 from matrixcowork.config import Config
-from matrixcowork.features.space import SpaceFeature
+from matrixcowork.features.space import SpaceFeature, roomstate
 from matrixcowork.features.space.report import Report
-from matrixcowork.features.space.roomstate import RoomState, fetch_state
+from matrixcowork.features.space.roomstate import RoomState
 from tests.helpers import Bot, Member, Seen, unique
 
 SERVER = "localhost"
@@ -59,6 +60,11 @@ async def resolve(member: Member, localpart: str) -> str:
 
 async def join(member: Member, room_id: str) -> bool:
     return isinstance(await member.client.join(room_id), JoinResponse)
+
+
+async def fetch_state(client: AsyncClient, room_id: str) -> RoomState:
+    """A room's state as this client (a member's or the bot's) may read it."""
+    return await roomstate.fetch_state(Chat(client), room_id)
 
 
 async def joined_state(member: Member, room_id: str) -> RoomState:

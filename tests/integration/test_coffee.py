@@ -10,7 +10,7 @@ from typing import Any
 
 from nio import InviteMemberEvent
 
-from matrixcowork.features.people.coffee import CoffeeFeature
+from matrixcowork.features.coffee import CoffeeFeature
 from matrixcowork.jitsi import WIDGET_EVENT
 from tests.helpers import Bot, Member, Seen, berlin, make_member, unique
 

@@ -12,7 +12,6 @@ import yaml
 
 from matrixcowork.devserver import DevServer
 from matrixcowork.features.space.powers import CREATOR_LEVEL
-from matrixcowork.features.space.roomstate import fetch_state
 from tests.helpers import Bot, Member, bot_config, unique
 
 from .space_world import (
@@ -20,6 +19,7 @@ from .space_world import (
     SERVER,
     barrier,
     community,
+    fetch_state,
     invite_into_space,
     join,
     joined_rooms,

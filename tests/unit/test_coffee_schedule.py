@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from matrixcowork.config import CoffeeConfig, ConfigError, parse_config
-from matrixcowork.features.people.coffee_schedule import CoffeeSchedule
+from matrixcowork.features.coffee.schedule import CoffeeSchedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

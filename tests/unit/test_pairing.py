@@ -10,7 +10,7 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matrixcowork.features.people.pairing import pair_up, recent_pairs, repeats
+from matrixcowork.features.coffee.pairing import pair_up, recent_pairs, repeats
 
 PEOPLE = [f"@p{i}:owl" for i in range(12)]
 

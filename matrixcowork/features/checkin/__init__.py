@@ -8,20 +8,23 @@ sets it directly. The daily post shows the current list, edited in place with co
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 
 from ...arguments import month
 from ...commands import Arg, ArgError, CommandContext, command
 from ...config import Config
 from ...i18n import _
+from ...offers import LAST_COWORKING_DAY
 from ...permissions import Access
 from ...postedits import CoalescedEdits
+from ...rooms import display_name
 from ...services import Services
 from ...tracked import Reaction, ReactionHandler, TrackedPost
 from .. import Feature
-from . import db
+from . import db, queries
 from .daily import KIND, DailyPost
-from .render import STATUS_COMMAND, Renderer
 from .stats import month_range, month_stats
+from .texts import STATUS_COMMAND, CheckinTexts
 
 DEFAULT_MODE = "remote"
 MAX_NOTE = 200
@@ -47,11 +50,12 @@ class CheckinFeature(Feature):
         assert services.config.checkin is not None
         self.config = services.config.checkin
         self.store = services.store
-        self.render = Renderer(
+        self.texts = CheckinTexts(
             services.i18n, self.config, services.config.command_prefix, self._name_of
         )
         self.edits = CoalescedEdits(services.chat)
         self.daily = DailyPost(services, self.config, self.edits, self._post_text)
+        services.offers.provide(LAST_COWORKING_DAY, partial(queries.last_day, self.store))
 
     async def start(self) -> None:
         self.daily.schedule(self._scheduled)
@@ -143,7 +147,7 @@ class CheckinFeature(Feature):
     @command("who", help=_("Who is coworking today"))
     async def who(self, ctx: CommandContext) -> None:
         day = self.services.clock.today()
-        await ctx.reply(self.render.who(day, await db.attendance_between(self.store, day, day)))
+        await ctx.reply(self.texts.who(day, await db.attendance_between(self.store, day, day)))
 
     @command("stats", Arg("month", month, optional=True),
              help=_("Check-ins of a month (YYYY-MM, default this month)"))
@@ -151,7 +155,7 @@ class CheckinFeature(Feature):
         start, end = month_range(first or self.services.clock.today())
         figures = month_stats(start, await db.attendance_between(self.store, start, end))
         see_all = ctx.access >= Access.ORGANIZER or self.config.members_see_all_stats
-        await ctx.reply(self.render.stats(figures, ctx.sender, see_all))
+        await ctx.reply(self.texts.stats(figures, ctx.sender, see_all))
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -163,7 +167,7 @@ class CheckinFeature(Feature):
         await db.check_in(self.store, day, ctx.sender, mode, int(now.timestamp()), db.COMMAND,
                           text)
         await ctx.reply(ctx.t("You are checked in for today: {mode}.",
-                              mode=self.render.mode(mode)))
+                              mode=self.texts.mode(mode)))
         await self._refresh_day(day)
 
     async def _refresh_day(self, day: date) -> None:
@@ -176,12 +180,7 @@ class CheckinFeature(Feature):
         self.edits.request(post.room_id, post.event_id, lambda: self._post_text(day))
 
     async def _post_text(self, day: date) -> str:
-        return self.render.post(day, await db.attendance_between(self.store, day, day))
+        return self.texts.post(day, await db.attendance_between(self.store, day, day))
 
     def _name_of(self, user_id: str) -> str:
-        """The member's display name as the rooms the bot shares with them know it."""
-        for room in self.services.client.rooms.values():
-            name = room.user_name(user_id)
-            if name:
-                return name
-        return user_id
+        return display_name(self.services.client, user_id)

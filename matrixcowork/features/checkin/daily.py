@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 from ...chat import ChatError, txn_for
+from ...clock import WEEKDAYS
 from ...config import CheckinConfig
 from ...i18n import _
 from ...postedits import CoalescedEdits
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 FEATURE = "checkin"
 KIND = "daily"
 JOB_ID = "checkin:daily"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PINNED = "m.room.pinned_events"
 
 
@@ -98,14 +98,10 @@ class DailyPost:
 
     async def _offer_reactions(self, post: TrackedPost) -> None:
         """The bot reacts first, so members check in with one click on the existing reaction."""
-        for mode in MODES:
-            key = next((k for k, m in self.config.reactions.items() if m == mode), None)
-            if key is None:
-                continue
-            try:
-                await self.services.chat.react(post.room_id, post.event_id, key)
-            except ChatError as err:
-                log.warning("cannot add the %s reaction: %s", mode, err)
+        reactions = self.config.reactions.items()
+        keys = [next((k for k, m in reactions if m == mode), None) for mode in MODES]
+        await self.services.chat.offer_reactions(
+            post.room_id, post.event_id, [key for key in keys if key is not None])
 
     async def _pin(self, post: TrackedPost) -> None:
         """Pin today's post in place of earlier check-ins, keeping everything else pinned."""

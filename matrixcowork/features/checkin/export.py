@@ -12,8 +12,8 @@ from datetime import date, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from ...app import DB_FILE
 from ...config import Config
+from ...health import DB_FILE
 from ...store import Store, StoreError
 from . import db
 

@@ -22,6 +22,7 @@ from ...commands import ArgError, CommandContext
 from ...formatting import mention
 from ...i18n import _
 from ...postedits import CoalescedEdits
+from ...rooms import display_name
 from ...services import Services
 from ...tracked import Reaction, ReactionHandler, TrackedPost, normalize_key
 from . import db
@@ -113,7 +114,7 @@ class FocusSprints:
         await db.set_post(self.store, sprint.id, post_id)
         await self.services.tracked.register(ctx.room_id, post_id, self.feature, SPRINT,
                                              str(sprint.id), open_until=self._day(sprint.end))
-        await self._offer(ctx.room_id, post_id, JOIN_KEY)
+        await self.chat.offer_reactions(ctx.room_id, post_id, [JOIN_KEY])
         await self.reschedule(now)
 
     async def on_message(self, room_id: str, event: RoomMessageText) -> None:
@@ -127,7 +128,7 @@ class FocusSprints:
             return
         await db.join(self.store, sprint.id, event.sender, BY_REPLY, goal)
         self._refresh(sprint)
-        await self._offer(room_id, event.event_id, GOAL_NOTED_KEY)
+        await self.chat.offer_reactions(room_id, event.event_id, [GOAL_NOTED_KEY])
 
     def reactions(self) -> dict[str, ReactionHandler]:
         return {SPRINT: self.on_reactions, RESULT: self.on_reactions}
@@ -176,7 +177,7 @@ class FocusSprints:
             sprint.room_id, event_id, self.feature, RESULT, str(sprint.id),
             open_until=self._day(sprint.end) + timedelta(days=RESULT_DAYS))
         await db.finish(self.store, sprint.id, event_id)
-        await self._offer(sprint.room_id, event_id, REACHED_KEY)
+        await self.chat.offer_reactions(sprint.room_id, event_id, [REACHED_KEY])
 
     async def reschedule(self, now: datetime, failed: bool = False) -> None:
         ends = [sprint.end for sprint in await db.running(self.store)]
@@ -190,8 +191,7 @@ class FocusSprints:
     # --- helpers -------------------------------------------------------------------------------
 
     def name_of(self, room_id: str, user_id: str) -> str:
-        room = self.services.client.rooms.get(room_id)
-        return (room.user_name(user_id) if room else None) or user_id
+        return display_name(self.services.client, user_id, room_id)
 
     def _roster(self, room_id: str, members: Sequence[db.Member]
                 ) -> list[tuple[str, str | None]]:
@@ -208,10 +208,3 @@ class FocusSprints:
 
     def _day(self, when: datetime) -> date:
         return when.astimezone(self.services.clock.tz).date()
-
-    async def _offer(self, room_id: str, event_id: str, key: str) -> None:
-        """The bot reacts first, so members answer with one click."""
-        try:
-            await self.chat.react(room_id, event_id, key)
-        except ChatError as err:
-            log.warning("cannot add the %s reaction: %s", key, err)

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from ...clock import WEEKDAYS
 from ...config import CoreHours
 from ...i18n import _
 from ...meetings import db as meetings
 from ...meetings.engine import MeetingEngine
-from ...meetings.recurrence import WEEKDAYS
 from ...meetings.steps import START, Timing
 from ...services import Services
 from .texts import OpenRoomTexts

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_timedelta
 
-from ...formatting import link
+from ...formatting import command_text, link
 from ...i18n import I18n, Markup, _, escape
 from ...meetings.db import Occurrence
 from ...meetings.render import MeetingTexts, blocks
@@ -35,7 +35,7 @@ class CoworkTexts:
         self.prefix = prefix
 
     def command(self, name: str) -> Markup:
-        return Markup(f"`{self.prefix}{name}`")
+        return command_text(self.prefix, name)
 
     def duration(self, span: timedelta) -> str:
         return format_timedelta(span, locale=self.i18n.locale, threshold=2)

@@ -3,23 +3,30 @@
 A profile is an introduction, skills, what someone can help with and what they look for. The
 introduction card lives in the introductions room (see `publish`). "Member since" is the first
 day the bot knew someone: their join to the space, or their first profile or coffee write.
-The coffee roulette is its own feature (`coffee.CoffeeFeature`) built on these profiles.
+Through `offers` this feature answers for others with a member's card (the coffee roulette's
+welcome) and learns when someone joined the coffee roulette; `!whois` asks the check-in and the
+webinars for their figures the same way.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from nio import RoomMemberEvent
 
 from ...arguments import user_id
 from ...chat import txn_for
 from ...commands import Arg, ArgError, CommandContext, command
-from ...i18n import Markup, _
+from ...formatting import command_text
+from ...i18n import _
+from ...offers import KNOW_MEMBER, LAST_COWORKING_DAY, MEMBER_CARD, WEBINARS_GIVEN
+from ...rooms import display_name
 from ...services import Services
 from .. import EventHandler, Feature
 from . import db
-from .cards import Cards, display_name
 from .publish import IntroCards
 from .search import MIN_WORD, query_words, rank
+from .texts import PeopleTexts
 
 MAX_INTRO = 1000
 MAX_TEXT = 300
@@ -71,11 +78,20 @@ class PeopleFeature(Feature):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.store = services.store
-        self.cards = Cards(services.i18n, self.name_of, services.config.command_prefix)
-        self.intros = IntroCards(services, self.cards)
+        self.texts = PeopleTexts(services.i18n, self.name_of, services.config.command_prefix)
+        self.intros = IntroCards(services, self.texts)
+        services.offers.provide(MEMBER_CARD, self.card_of)
+        services.offers.provide(KNOW_MEMBER, partial(db.know, self.store))
 
     def name_of(self, user: str) -> str:
         return display_name(self.services.client, user)
+
+    async def card_of(self, user: str) -> str:
+        """The member's card, or that they have not introduced themselves yet."""
+        profile = await db.profile(self.store, user)
+        if profile is None or profile.is_empty:
+            return self.texts.no_profile(user)
+        return self.texts.card(profile)
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMemberEvent: self.on_member}
@@ -107,7 +123,7 @@ class PeopleFeature(Feature):
             await ctx.reply(ctx.t("Thanks! Your introduction is in {room}.",
                                   room=self.intros.room_name))
         else:
-            whois = Markup(f"`{self.services.config.command_prefix}whois {ctx.sender}`")
+            whois = command_text(self.services.config.command_prefix, f"whois {ctx.sender}")
             await ctx.reply(ctx.t("Saved. There is no introductions room to post it in; "
                                   "{whois} shows it.", whois=whois))
 
@@ -115,9 +131,9 @@ class PeopleFeature(Feature):
     async def profile(self, ctx: CommandContext) -> None:
         profile = await db.profile(self.store, ctx.sender)
         if profile is None or profile.is_empty:
-            await ctx.reply(self.cards.own_empty())
+            await ctx.reply(self.texts.own_empty())
         else:
-            await ctx.reply(self.cards.card(profile))
+            await ctx.reply(self.texts.card(profile))
 
     @command("profile skills", Arg("skills", skill_list, rest=True),
              help=_("Set your skills, separated by commas"))
@@ -140,7 +156,7 @@ class PeopleFeature(Feature):
     async def _show_saved(self, ctx: CommandContext) -> None:
         profile = await self._written(ctx)
         await self.intros.update(profile)
-        await ctx.reply(ctx.t("Saved. Your profile:") + "\n\n" + self.cards.card(profile))
+        await ctx.reply(ctx.t("Saved. Your profile:") + "\n\n" + self.texts.card(profile))
 
     @command("profile clear", help=_("Delete your profile and your introduction card"))
     async def profile_clear(self, ctx: CommandContext) -> None:
@@ -154,14 +170,14 @@ class PeopleFeature(Feature):
 
     @command("whois", Arg("user", user_id), help=_("Show a member's card and figures"))
     async def whois(self, ctx: CommandContext, user: str) -> None:
-        store = self.store
-        await ctx.reply(self.cards.whois(
+        store, offers = self.store, self.services.offers
+        await ctx.reply(self.texts.whois(
             user, await db.profile(store, user), await db.known_since(store, user),
-            await db.last_coworking_day(store, user), await db.webinars_given(store, user),
+            await offers.get(LAST_COWORKING_DAY)(user), await offers.get(WEBINARS_GIVEN)(user),
         ))
 
     @command("find", Arg("words", search_words, rest=True),
              help=_("Find members by skill, offer or introduction"))
     async def find(self, ctx: CommandContext, query: str) -> None:
         matches = rank(query, await db.profiles(self.store))
-        await ctx.reply(self.cards.found(query, matches))
+        await ctx.reply(self.texts.found(query, matches))

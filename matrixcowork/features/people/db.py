@@ -1,8 +1,4 @@
-"""Profiles and "member since" behind verbs; read-only looks at other features' figures.
-
-Other features' tables are read, never written, and only if they exist: a community without the
-check-in or webinars simply shows nothing there.
-"""
+"""Profiles and "member since" behind verbs."""
 
 from __future__ import annotations
 
@@ -37,8 +33,6 @@ MIGRATIONS = (
 )
 
 PROFILE_FIELDS = ("intro", "offer", "seek")
-ATTENDANCE_TABLE = "checkin_attendance"  # the check-in feature's: day, user_id
-WEBINARS_TABLE = "webinars"  # the webinar feature's, once it exists: speaker_id, status
 
 
 @dataclass(frozen=True)
@@ -121,28 +115,3 @@ async def known_since(store: Store, user_id: str) -> date | None:
     row = await store.fetch_one("SELECT since FROM people_known WHERE user_id = ?", (user_id,))
     return date.fromisoformat(row["since"]) if row else None
 
-
-async def _has_columns(store: Store, table: str, *columns: str) -> bool:
-    rows = await store.fetch_all("SELECT name FROM pragma_table_info(?)", (table,))
-    return set(columns) <= {row["name"] for row in rows}
-
-
-async def last_coworking_day(store: Store, user_id: str) -> date | None:
-    """From the check-in's attendance, if the check-in is (or was) in use."""
-    if not await _has_columns(store, ATTENDANCE_TABLE, "day", "user_id"):
-        return None
-    row = await store.fetch_one(
-        f"SELECT MAX(day) AS day FROM {ATTENDANCE_TABLE} WHERE user_id = ?", (user_id,)
-    )
-    return date.fromisoformat(row["day"]) if row and row["day"] else None
-
-
-async def webinars_given(store: Store, user_id: str) -> int:
-    """Held webinars with this member as speaker; 0 while there are no webinars."""
-    if not await _has_columns(store, WEBINARS_TABLE, "speaker_id", "status"):
-        return 0
-    row = await store.fetch_one(
-        f"SELECT COUNT(*) AS n FROM {WEBINARS_TABLE} WHERE speaker_id = ? AND status = 'held'",
-        (user_id,),
-    )
-    return int(row["n"]) if row else 0

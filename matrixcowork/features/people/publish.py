@@ -12,13 +12,13 @@ import logging
 from ...chat import ChatError
 from ...services import Services
 from . import db
-from .cards import Cards
+from .texts import PeopleTexts
 
 log = logging.getLogger(__name__)
 
 
 class IntroCards:
-    def __init__(self, services: Services, cards: Cards) -> None:
+    def __init__(self, services: Services, cards: PeopleTexts) -> None:
         self.services = services
         self.cards = cards
         config = services.config

@@ -36,7 +36,7 @@ class SpaceFeature(Feature):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.provisioner = Provisioner(
-            services.config, services.chat, services.client, services.store,
+            services.config, services.chat, services.store,
             services.rooms, services.permissions, services.i18n,
         )
         self.onboarding = Onboarding(services)
@@ -54,9 +54,7 @@ class SpaceFeature(Feature):
         joins that happened while the bot was down are seen as joins to the space."""
         space = self.services.config.space
         assert space is not None
-        self.services.permissions.space_room_id = await db.space_id(
-            self.services.store, space.alias
-        )
+        self.services.permissions.know_space(await db.space_id(self.services.store, space.alias))
         self.provisioning = asyncio.create_task(self._provision(), name="space-provisioning")
         self.services.scheduler.hold_until(self.provisioning)
 

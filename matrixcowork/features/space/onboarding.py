@@ -14,8 +14,8 @@ import logging
 from nio import RoomMemberEvent
 
 from ...chat import txn_for
-from ...formatting import mention
-from ...i18n import Markup, _
+from ...formatting import command_text, mention
+from ...i18n import _
 from ...services import Services
 from . import db
 from .links import room_link
@@ -71,5 +71,5 @@ class Onboarding:
             lines.append(i18n.t(_("Tell us who you are in {room}."),
                                 room=room_link(config, services.rooms, space.intro_room)))
         lines.append(i18n.t(_("Type {help} in any room to see what I can do."),
-                            help=Markup(f"`{config.command_prefix}help`")))
+                            help=command_text(config.command_prefix, "help")))
         return "\n\n".join(lines)

@@ -16,7 +16,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from nio import AsyncClient, JoinedRoomsResponse
 from nio.api import RoomPreset
 
 from ...chat import Chat, ChatError
@@ -42,7 +41,6 @@ class Provisioner:
         self,
         config: Config,
         chat: Chat,
-        client: AsyncClient,
         store: Store,
         rooms: RoomDirectory,
         permissions: Permissions,
@@ -52,7 +50,6 @@ class Provisioner:
         self.config = config
         self.space = config.space
         self.chat = chat
-        self.client = client
         self.store = store
         self.rooms = rooms
         self.permissions = permissions
@@ -64,7 +61,7 @@ class Provisioner:
     async def run(self) -> Report:
         async with self._lock:
             report = Report()
-            self._joined = await self._joined_rooms()
+            self._joined = await self.chat.joined_rooms()
             space = await self._provision_space(report)
             if space is not None:
                 kept = [
@@ -75,12 +72,6 @@ class Provisioner:
                 await self._unlink_dropped(space, kept, report)
             log.info("space provisioned: %s", report.summary())
             return report
-
-    async def _joined_rooms(self) -> set[str]:
-        response = await self.client.joined_rooms()
-        if not isinstance(response, JoinedRoomsResponse):
-            raise ChatError("list joined rooms", response)
-        return set(response.rooms)
 
     # --- the space ----------------------------------------------------------------------
 
@@ -94,7 +85,7 @@ class Provisioner:
             report.problem(_("{alias} is a room, not a space. I changed nothing."),
                            alias=self._alias(space.alias))
             return None
-        self.permissions.space_room_id = state.room_id
+        self.permissions.know_space(state.room_id)
         await db.record_room(self.store, state.room_id, "space", SPACE_KEY, space.alias,
                              space.name)
         await self._apply(state, [*wants, self._power(state)], space.name, report)
@@ -192,7 +183,7 @@ class Provisioner:
                                command=self.config.command_prefix + "space sync")
                 return None
             self._joined.add(room_id)
-        return await fetch_state(self.client, room_id)
+        return await fetch_state(self.chat, room_id)
 
     async def _create(
         self, localpart: str, wants: list[desired.Wanted], is_space: bool

@@ -11,9 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nio import AsyncClient, RoomGetStateResponse
-
-from ...chat import ChatError
+from ...chat import Chat
 from .powers import creators, effective_level, room_version, state_level
 
 SPACE_TYPE = "m.space"
@@ -55,8 +53,5 @@ class RoomState:
         return state_level(self.content("m.room.power_levels"), event_type)
 
 
-async def fetch_state(client: AsyncClient, room_id: str) -> RoomState:
-    response = await client.room_get_state(room_id)
-    if not isinstance(response, RoomGetStateResponse):
-        raise ChatError(f"read the state of {room_id}", response)
-    return RoomState.from_events(room_id, response.events)
+async def fetch_state(chat: Chat, room_id: str) -> RoomState:
+    return RoomState.from_events(room_id, await chat.room_state(room_id))

@@ -26,7 +26,7 @@ async def provision_once(config: Config) -> tuple[str, bool]:
             chat = Chat(client)
             i18n = I18n(config.language, config.tz)
             provisioner = Provisioner(
-                config, chat, client, store, RoomDirectory(config, chat),
+                config, chat, store, RoomDirectory(config, chat),
                 Permissions(config, client), i18n,
             )
             report = await provisioner.run()

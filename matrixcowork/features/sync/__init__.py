@@ -13,6 +13,7 @@ from datetime import datetime
 from ...arguments import integer, local_datetime, one_line
 from ...commands import Arg, CommandContext, command
 from ...config import Config
+from ...formatting import command_text
 from ...i18n import Markup, _, escape
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
@@ -189,4 +190,4 @@ class SyncFeature(Feature):
         return await self.series.next(self.services.clock.now())
 
     def _code(self, text: str) -> Markup:
-        return Markup(f"`{self.services.config.command_prefix}{text}`")
+        return command_text(self.services.config.command_prefix, text)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -28,11 +29,12 @@ from ...i18n import _
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
 from ...meetings.steps import END, Timing
+from ...offers import WEBINARS_GIVEN
 from ...permissions import Access
 from ...services import Services
 from ...tracked import ReactionHandler
 from .. import Feature
-from . import args, db, poll
+from . import args, db, poll, queries
 from .dates import DatePolls
 from .db import Webinar
 from .events import EventViews
@@ -70,6 +72,7 @@ class WebinarsFeature(Feature):
         self.scheduling = Scheduling(services, self.engine, self.texts, self.polls,
                                      self.proposals.refresh)
         self.views = EventViews(services, self.engine, self.texts, self.proposals.votes)
+        services.offers.provide(WEBINARS_GIVEN, partial(queries.given_by, self.store))
 
     def reactions(self) -> dict[str, ReactionHandler]:
         return {PROPOSAL: self.proposals.on_votes, **self.engine.reactions()}

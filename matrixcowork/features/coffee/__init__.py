@@ -14,14 +14,14 @@ from ...arguments import integer
 from ...commands import Arg, CommandContext, command
 from ...config import Config
 from ...i18n import _
+from ...offers import KNOW_MEMBER
+from ...rooms import display_name
 from ...scheduling import Cron
 from ...services import Services
 from .. import Feature
-from . import coffee_db as db
-from . import db as people_db
-from .cards import Cards, display_name
-from .coffee_text import CoffeeText, RoundFigures, met_rate
+from . import db
 from .rounds import Rounds
+from .texts import CoffeeTexts, RoundFigures, met_rate
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +43,8 @@ class CoffeeFeature(Feature):
         assert services.config.coffee is not None
         self.config = services.config.coffee
         self.store = services.store
-        cards = Cards(services.i18n, lambda u: display_name(services.client, u),
-                      services.config.command_prefix)
-        self.text = CoffeeText(services.i18n, cards, services.store,
-                               services.config.command_prefix)
+        self.text = CoffeeTexts(services.i18n, lambda u: display_name(services.client, u),
+                                services.config.command_prefix)
         self.rounds = Rounds(services, self.config, self.text)
 
     async def start(self) -> None:
@@ -78,7 +76,7 @@ class CoffeeFeature(Feature):
     async def join(self, ctx: CommandContext) -> None:
         today = self.services.clock.today()
         if await db.join(self.store, ctx.sender, today):
-            await people_db.know(self.store, ctx.sender, today, "coffee")
+            await self.services.offers.get(KNOW_MEMBER)(ctx.sender, today, "coffee")
             await ctx.reply(ctx.t(
                 _("You are in! Next coffee round: {when}."),
                 when=self.services.i18n.datetime(self._next_start())))

@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ...formatting import link
+from ...formatting import command_text, link, mention
 from ...i18n import I18n, Markup, _
-from ...store import Store
-from . import db as people_db
-from .cards import Cards
-from .coffee_db import Participant
+from .db import Participant
 
 STATS_ROUNDS = 6  # rounds listed one by one; the met-rate covers all given
 
@@ -30,15 +27,14 @@ def met_rate(rounds: Sequence[RoundFigures]) -> tuple[int, int]:
     return sum(r.met for r in rounds), sum(r.asked for r in rounds)
 
 
-class CoffeeText:
-    def __init__(self, i18n: I18n, cards: Cards, store: Store, prefix: str) -> None:
+class CoffeeTexts:
+    def __init__(self, i18n: I18n, name_of: Callable[[str], str], prefix: str) -> None:
         self.i18n = i18n
-        self.cards = cards
-        self.store = store
+        self.name_of = name_of
         self.prefix = prefix
 
     def command(self, name: str) -> Markup:
-        return Markup(f"`{self.prefix}{name}`")
+        return command_text(self.prefix, name)
 
     def headsup(self, start: datetime, count: int) -> str:
         return self.i18n.t(
@@ -59,15 +55,16 @@ class CoffeeText:
 
     def room_name(self, members: Sequence[str]) -> str:
         """Plain text (a room name is not Markdown): "☕ Coffee: Anna & Ben"."""
-        names = [self.cards.name_of(user_id) for user_id in members]
+        names = [self.name_of(user_id) for user_id in members]
         joined = ", ".join(names[:-1]) + " & " + names[-1]
         return self.i18n.t(_("☕ Coffee: {names}")).format(names=joined)
 
     def room_topic(self) -> str:
         return self.i18n.t(_("Your coffee roulette round: find a time and meet for a chat."))
 
-    async def welcome(self, members: Sequence[str], url: str) -> str:
-        people = Markup(", ".join(self.cards.person(m) for m in members))
+    def welcome(self, members: Sequence[str], url: str, cards: Sequence[str | None]) -> str:
+        """Hello, the video link, then each member's card (from the people feature)."""
+        people = Markup(", ".join(mention(m, self.name_of(m)) for m in members))
         lines = [
             self.i18n.t(
                 _("☕ Hello {people}! You are coffee partners this round. Find a time for "
@@ -75,11 +72,9 @@ class CoffeeText:
                 people=people),
             self.i18n.t(_("Your video room: {link}"), link=link(url)),
         ]
-        for user_id in members:
-            profile = await people_db.profile(self.store, user_id)
-            empty = profile is None or profile.is_empty
-            lines.append("---")
-            lines.append(self.cards.no_profile(user_id) if empty else self.cards.card(profile))
+        for card in cards:
+            if card is not None:
+                lines += ["---", card]
         return "\n\n".join(lines)
 
     def followup(self) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from nio import AsyncClient
-
 from ...formatting import mention
 from ...i18n import I18n, _, escape
 from .db import Profile
@@ -20,16 +18,7 @@ from .search import Match
 NameOf = Callable[[str], str]
 
 
-def display_name(client: AsyncClient, user_id: str) -> str:
-    """The member's display name as the rooms the bot shares with them know it."""
-    for room in client.rooms.values():
-        name = room.user_name(user_id)
-        if name:
-            return name
-    return user_id
-
-
-class Cards:
+class PeopleTexts:
     def __init__(self, i18n: I18n, name_of: NameOf, prefix: str) -> None:
         self.i18n = i18n
         self.name_of = name_of

@@ -8,7 +8,7 @@ from datetime import date
 from babel.dates import get_day_names
 
 from ...config import CheckinConfig
-from ...formatting import mention
+from ...formatting import command_text, mention
 from ...i18n import I18n, Markup, _, escape
 from .db import Attendance
 from .stats import MODES, MonthStats
@@ -17,7 +17,7 @@ MODE_LABELS = {"onsite": _("On site"), "remote": _("Remote")}
 STATUS_COMMAND = "status"  # what I work on today; the bot's own status is `!botstatus`
 
 
-class Renderer:
+class CheckinTexts:
     def __init__(
         self, i18n: I18n, config: CheckinConfig, prefix: str, name_of: Callable[[str], str]
     ) -> None:
@@ -39,8 +39,8 @@ class Renderer:
                            start=hours.start.strftime("%H:%M"), end=hours.end.strftime("%H:%M")))
         lines.append(t(_("No emoji at hand? Type {checkin}, and {status} tells the others "
                          "what you work on."),
-                       checkin=Markup(f"`{self.prefix}checkin`"),
-                       status=Markup(f"`{self.prefix}{STATUS_COMMAND} …`")))
+                       checkin=command_text(self.prefix, "checkin"),
+                       status=command_text(self.prefix, f"{STATUS_COMMAND} …")))
         people = self._by_mode(rows) or t(_("Nobody has checked in yet."))
         return "\n\n".join(["\n".join(lines), people])
 

@@ -20,13 +20,14 @@ from nio.api import RoomPreset
 from ...chat import ChatError, txn_for
 from ...config import CoffeeConfig
 from ...jitsi import LAYOUT_EVENT, WIDGET_EVENT, Jitsi, with_widget_on_top
+from ...offers import MEMBER_CARD
 from ...permissions import Access
 from ...services import Services
 from ...tracked import TrackedPost, normalize_key
-from . import coffee_db as db
-from .coffee_schedule import CoffeeSchedule
-from .coffee_text import CoffeeText
+from . import db
 from .pairing import pair_up, recent_pairs
+from .schedule import CoffeeSchedule
+from .texts import CoffeeTexts
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ FOLLOWUP_OPEN_DAYS = 14  # ✅ counts until two weeks after the question
 
 
 class Rounds:
-    def __init__(self, services: Services, config: CoffeeConfig, text: CoffeeText) -> None:
+    def __init__(self, services: Services, config: CoffeeConfig, text: CoffeeTexts) -> None:
         self.services = services
         self.config = config
         self.text = text
@@ -147,8 +148,10 @@ class Rounds:
         room_id = group.room_id or await self._room(group)
         if group.room_id is None:
             await db.set_room(store, group, room_id)
+        card_of = self.services.offers.get(MEMBER_CARD)
+        cards = [await card_of(user_id) for user_id in group.members]
         await chat.send(
-            room_id, await self.text.welcome(group.members, self.jitsi.link(group.conference)),
+            room_id, self.text.welcome(group.members, self.jitsi.link(group.conference), cards),
             mentions=list(group.members),
             txn=txn_for(FEATURE, "welcome", str(group.round_date), str(group.number), room_id),
         )

@@ -1,0 +1,63 @@
+"""What one feature offers another, so that no feature imports another or touches its tables.
+
+An `Offer` is a named function with a fallback. The feature whose data it is provides it when
+it is built (`services.offers.provide(LAST_COWORKING_DAY, ...)`); the feature that needs it calls
+`services.offers.get(LAST_COWORKING_DAY)(user_id)` when it runs, after every enabled feature is
+built, and gets the fallback while no enabled feature provides it: without the check-in,
+`!whois` shows no last coworking day. The offers are listed here because they are the contract
+between two features; the SQL behind them stays with the feature that owns the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+
+@dataclass(frozen=True)
+class Offer(Generic[F]):
+    name: str
+    fallback: F
+
+
+class Offers:
+    def __init__(self) -> None:
+        self._provided: dict[str, Callable[..., Awaitable[Any]]] = {}
+
+    def provide(self, offer: Offer[F], function: F) -> None:
+        if offer.name in self._provided:
+            raise ValueError(f"'{offer.name}' is provided twice")
+        self._provided[offer.name] = function
+
+    def get(self, offer: Offer[F]) -> F:
+        return self._provided.get(offer.name, offer.fallback)  # type: ignore[return-value]
+
+
+async def _no_day(user_id: str) -> date | None:
+    return None
+
+
+async def _none_given(user_id: str) -> int:
+    return 0
+
+
+async def _no_card(user_id: str) -> str | None:
+    return None
+
+
+async def _not_kept(user_id: str, since: date, how: str) -> None:
+    return None
+
+
+LAST_COWORKING_DAY: Offer[Callable[[str], Awaitable[date | None]]] = Offer(
+    "last coworking day", _no_day)  # the check-in's
+WEBINARS_GIVEN: Offer[Callable[[str], Awaitable[int]]] = Offer(
+    "webinars given", _none_given)  # the webinars': held ones with the member as speaker
+MEMBER_CARD: Offer[Callable[[str], Awaitable[str | None]]] = Offer(
+    "member card", _no_card)  # people's: the member's card, or that they have none yet
+KNOW_MEMBER: Offer[Callable[[str, date, str], Awaitable[None]]] = Offer(
+    "know a member", _not_kept)  # people's: the first day the bot knew them, and how
