@@ -12,15 +12,7 @@ from .clock import Clock
 from .commands import CommandRouter
 from .config import Config
 from .features import Feature
-from .features.checkin import CheckinFeature
-from .features.coffee import CoffeeFeature
-from .features.cowork import CoworkFeature
-from .features.encryption import EncryptionFeature
-from .features.people import PeopleFeature
-from .features.space import SpaceFeature
-from .features.status import StatusFeature
-from .features.sync import SyncFeature
-from .features.webinars import WebinarsFeature
+from .features.catalog import FEATURES
 from .health import DB_FILE, age_since
 from .i18n import I18n
 from .logs import redact_also
@@ -37,12 +29,6 @@ from .web import WebServer
 log = logging.getLogger(__name__)
 
 
-def feature_classes() -> list[type[Feature]]:
-    """Every feature the bot knows, in start order."""
-    return [StatusFeature, SpaceFeature, CheckinFeature, SyncFeature, PeopleFeature,
-            CoffeeFeature, CoworkFeature, EncryptionFeature, WebinarsFeature]
-
-
 class App:
     def __init__(
         self,
@@ -52,7 +38,7 @@ class App:
     ) -> None:
         self.config = config
         self.clock = clock or Clock(config.tz)
-        self._feature_classes = feature_classes() if features is None else features
+        self._feature_classes = list(FEATURES) if features is None else features
         self.features: list[Feature] = []
         self.services: Services | None = None
         self.sync_loop: SyncLoop | None = None

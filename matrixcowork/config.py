@@ -1,17 +1,22 @@
 """Typed configuration: one YAML file, secrets and connection overridable from the environment.
 
-The file is parsed once at start into frozen pydantic models; the rest of the code reads
-attributes. Any problem becomes a `ConfigError` whose message is a single line naming the
-file, the key and what is wrong, so `run` can print it and exit with code 2.
+The core's keys are here; every feature brings its own section (a `Section` model in
+`features/<name>/config.py`, declared by the feature), and `config_model()` composes them from
+the list of features. Each section names its room keys and checks its rules against the whole
+config; the core checks the room keys exist. The file is parsed once at start into frozen
+pydantic models; the rest of the code reads attributes. Any problem becomes a `ConfigError`
+whose message is a single line naming the file, the key and what is wrong, so `run` can print
+it and exit with code 2.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import time, timedelta
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -23,12 +28,13 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
 
-from .meetings.recurrence import parse_recurrence
-from .tracked import normalize_key
+if TYPE_CHECKING:
+    from .features import Feature
 
 ENV_PREFIX = "MATRIXCOWORK_"
 ENV_KEYS = ("homeserver", "user_id", "password", "access_token", "data_dir", "recovery_key")
@@ -98,22 +104,6 @@ class RoomConfig(Model):
     encrypted: bool = False
 
 
-class SpaceConfig(Model):
-    name: str = Field(min_length=1)
-    alias: str = Field(pattern=LOCALPART_RE.pattern)
-    topic: str = ""
-    avatar: str | None = Field(default=None, pattern=r"^mxc://\S+$")
-    welcome_room: str | None = None  # room keys: where newcomers are greeted, and what
-    checkin_room: str | None = None  # the greeting points them to
-    intro_room: str | None = None
-
-    def room_keys(self) -> dict[str, str]:
-        """The room keys this section names, by config key, for validation."""
-        keys = {"welcome_room": self.welcome_room, "checkin_room": self.checkin_room,
-                "intro_room": self.intro_room}
-        return {where: key for where, key in keys.items() if key is not None}
-
-
 class WebConfig(Model):
     """The bot's web server: `/healthz` for monitoring, later the public events page."""
 
@@ -124,67 +114,19 @@ class WebConfig(Model):
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-CheckinMode = Literal["onsite", "remote"]
 
 
-class CoreHours(Model):
-    start: TimeOfDay
-    end: TimeOfDay
+class Section(Model):
+    """A feature's section of the config file."""
 
-    @model_validator(mode="after")
-    def _ordered(self) -> CoreHours:
-        if self.end <= self.start:
-            raise ValueError("core hours must end after they start")
-        return self
+    def room_keys(self) -> list[tuple[str, str]]:
+        """(its key, room key) for every room this section names, for the core to check; by
+        default its `room`."""
+        room = getattr(self, "room", None)
+        return [("room", room)] if isinstance(room, str) else []
 
-
-class CheckinConfig(Model):
-    """The daily check-in post: where, when, and which reaction means which mode."""
-
-    room: str = "coworking"
-    time: TimeOfDay = time(9, 0)
-    weekdays: list[Weekday] = Field(
-        default=["mon", "tue", "wed", "thu", "fri"], min_length=1, max_length=7
-    )
-    reactions: dict[str, CheckinMode] = Field(
-        default={"\U0001F3E2": "onsite", "\U0001F3E0": "remote"}, min_length=1
-    )
-    core_hours: CoreHours | None = None
-    late_until: TimeOfDay | None = None
-    members_see_all_stats: bool = False
-
-    @property
-    def late_cutoff(self) -> time:
-        """Until when a post missed at `time` (the bot was down) is still made that day: the
-        configured `late_until`, else the end of the core hours, else three hours after `time`.
-        Never in the evening for a morning question."""
-        if self.late_until:
-            return self.late_until
-        if self.core_hours and self.core_hours.end > self.time:
-            return self.core_hours.end
-        latest = datetime.combine(date.min, self.time) + timedelta(hours=3)
-        return latest.time() if latest.date() == date.min else time(23, 59)
-
-    @model_validator(mode="after")
-    def _late_after_time(self) -> CheckinConfig:
-        if self.late_until is not None and self.late_until <= self.time:
-            raise ValueError("late_until must be later than time")
-        return self
-
-    @field_validator("weekdays")
-    @classmethod
-    def _distinct_days(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("a weekday is listed twice")
-        return value
-
-    @field_validator("reactions")
-    @classmethod
-    def _normalised_keys(cls, value: dict[str, str]) -> dict[str, str]:
-        normalised = {normalize_key(key): mode for key, mode in value.items()}
-        if "" in normalised or len(normalised) != len(value):
-            raise ValueError("reaction keys must be distinct emoji (variation selectors ignored)")
-        return normalised
+    def check(self, config: Config) -> None:
+        """Rules that involve the rest of the config: raise `ValueError("key: problem")`."""
 
 
 class JitsiConfig(Model):
@@ -197,98 +139,6 @@ class JitsiConfig(Model):
     widget_url: str = Field(
         default="https://app.element.io/jitsi.html", pattern=r"^https?://[^\s#?]+$"
     )
-
-
-class SyncConfig(Model):
-    """The recurring community meeting: when, how long, when announced and reminded."""
-
-    room: str = "sync"
-    recurrence: str = "first tuesday 18:00"
-    duration: Duration = timedelta(hours=1)
-    announce_before: Duration = timedelta(days=7)
-    remind_before: list[Duration] = Field(
-        default=[timedelta(days=1), timedelta(minutes=15)], max_length=5
-    )
-    title: str | None = Field(default=None, min_length=1, max_length=80)
-    public: bool = False  # listed in the public calendar feed
-
-    @field_validator("recurrence")
-    @classmethod
-    def _known_recurrence(cls, value: str) -> str:
-        parse_recurrence(value)
-        return value
-
-    @model_validator(mode="after")
-    def _leads_fit(self) -> SyncConfig:
-        if len(set(self.remind_before)) != len(self.remind_before):
-            raise ValueError("remind_before: a lead time is listed twice")
-        if any(lead >= self.announce_before for lead in self.remind_before):
-            raise ValueError("remind_before: reminders must come after the announcement "
-                             "(shorter than announce_before)")
-        return self
-
-
-class PeopleConfig(Model):
-    """Introductions and profiles: where `!intro` posts the cards."""
-
-    intro_room: str | None = None  # room key; without it, space.intro_room
-
-
-class CoffeeConfig(Model):
-    """Coffee roulette: a round every few weeks, announced the day before in `room`."""
-
-    room: str
-    weekday: Weekday = "mon"
-    time: TimeOfDay = time(10, 0)
-    every_weeks: int = Field(default=2, ge=1, le=12)
-    avoid_repeat_rounds: int = Field(default=3, ge=0, le=52)
-    followup_days: int = Field(default=3, ge=1, le=14)
-
-
-class WebinarsConfig(Model):
-    """Webinars by members: proposed and voted on in `room`, announced there and in
-    `announce_rooms`, listed on the public page and in the calendar feed when `public`."""
-
-    room: str = "webinars"
-    announce_rooms: list[str] = []
-    vote_threshold: int = Field(default=3, ge=1, le=100)
-    default_minutes: int = Field(default=60, ge=15, le=480)
-    reminders: list[Duration] = Field(
-        default=[timedelta(days=1), timedelta(minutes=15)], max_length=5
-    )
-    public: bool = True
-
-    @field_validator("reminders")
-    @classmethod
-    def _distinct_reminders(cls, value: list[timedelta]) -> list[timedelta]:
-        if len(set(value)) != len(value):
-            raise ValueError("a lead time is listed twice")
-        if any(lead > timedelta(days=60) for lead in value):
-            raise ValueError("reminders come at most 60d before the start")
-        return value
-
-
-class CoworkingConfig(Model):
-    """Working together: the open video room in core hours, focus sprints and calls.
-
-    The core hours and the days are the check-in's (`checkin.core_hours`, `checkin.weekdays`):
-    one place says when the community works together."""
-
-    room: str = "coworking"  # room key: where the video room stands during core hours
-    open_room: bool = True
-    focus_minutes: list[Annotated[int, Field(ge=5, le=240)]] = Field(
-        default=[25, 50], min_length=1, max_length=6
-    )
-    focus_default: int = 50
-    call_timeout: Duration = timedelta(hours=2)
-
-    @model_validator(mode="after")
-    def _focus_choices(self) -> CoworkingConfig:
-        if len(set(self.focus_minutes)) != len(self.focus_minutes):
-            raise ValueError("focus_minutes: a length is listed twice")
-        if self.focus_default not in self.focus_minutes:
-            raise ValueError("focus_default must be one of focus_minutes")
-        return self
 
 
 class Config(Model):
@@ -305,16 +155,9 @@ class Config(Model):
     moderators: list[UserId] = []
     allowed_servers: list[str] | None = None  # None: the bot's own server
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    space: SpaceConfig | None = None
     rooms: list[RoomConfig] = []
-    checkin: CheckinConfig | None = None
     jitsi: JitsiConfig = JitsiConfig()
-    sync: SyncConfig | None = None
     web: WebConfig = WebConfig()
-    people: PeopleConfig = PeopleConfig()
-    coffee: CoffeeConfig | None = None
-    coworking: CoworkingConfig | None = None
-    webinars: WebinarsConfig | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -342,28 +185,16 @@ class Config(Model):
                 if value in seen:
                     raise ValueError(f"rooms: duplicate {field} '{value}'")
                 seen.add(value)
-        if self.space and any(r.alias == self.space.alias for r in self.rooms):
-            raise ValueError(f"rooms: alias '{self.space.alias}' is already the space's alias")
-        if self.checkin:
-            self.require_room(self.checkin.room, "checkin.room")
-        if self.sync:
-            self.require_room(self.sync.room, "sync.room")
-        for where, key in (self.space.room_keys() if self.space else {}).items():
-            self.require_room(key, f"space.{where}")
-        if self.people.intro_room:
-            self.require_room(self.people.intro_room, "people.intro_room")
-        if self.coffee:
-            self.require_room(self.coffee.room, "coffee.room")
-        if self.coworking:
-            self.require_room(self.coworking.room, "coworking.room")
-            if self.coworking.open_room and not (self.checkin and self.checkin.core_hours):
-                raise ValueError("coworking.open_room: the video room opens in the core hours: "
-                                 "set checkin.core_hours, or open_room: false")
-        if self.webinars:
-            self.require_room(self.webinars.room, "webinars.room")
-            for key in self.webinars.announce_rooms:
-                self.require_room(key, "webinars.announce_rooms")
+        for name, section in self.sections().items():
+            for where, key in section.room_keys():
+                self.require_room(key, f"{name}.{where}")
+            section.check(self)
         return self
+
+    def sections(self) -> dict[str, Section]:
+        """The features' sections that are present, by key."""
+        return {name: value for name in type(self).model_fields
+                if isinstance(value := getattr(self, name), Section)}
 
     @property
     def tz(self) -> ZoneInfo:
@@ -400,6 +231,22 @@ def _describe(error: dict[str, Any]) -> tuple[str, str]:
     return loc, message
 
 
+@cache
+def config_model(features: tuple[type[Feature], ...] | None = None) -> type[Config]:
+    """The whole config: the core's keys plus each feature's section (absent: off, unless the
+    feature is on by default)."""
+    if features is None:
+        from .features.catalog import FEATURES  # the list of features, the one place naming them
+
+        features = tuple(FEATURES)
+    fields: dict[str, Any] = {}
+    for feature in features:
+        if feature.section is not None:
+            key, model = feature.section
+            fields[key] = (model, model()) if feature.on_by_default else (model | None, None)
+    return create_model("Config", __base__=Config, **fields)
+
+
 def parse_config(raw: Any, source: str, environ: dict[str, str] | None = None) -> Config:
     """Validate an already-loaded YAML document plus environment overrides."""
     if raw is None:
@@ -414,7 +261,7 @@ def parse_config(raw: Any, source: str, environ: dict[str, str] | None = None) -
         if value:
             merged[key] = value
     try:
-        return Config.model_validate(merged)
+        return config_model().model_validate(merged)
     except ValidationError as exc:
         loc, message = _describe(exc.errors()[0])
         raise ConfigError(f"{source}: {loc}: {message}") from None

@@ -14,12 +14,13 @@ from typing import Any
 
 from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, SyncResponse
 
-from matrixcowork.app import App, feature_classes
+from matrixcowork.app import App
 from matrixcowork.chat import Chat
 from matrixcowork.clock import FakeClock
 from matrixcowork.config import Config, parse_config
 from matrixcowork.crypto import keep_keys
 from matrixcowork.devserver import DevServer
+from matrixcowork.features.catalog import FEATURES
 
 _counter = itertools.count()
 DEFAULT_TIMEOUT = 30.0
@@ -221,7 +222,7 @@ class Bot:
         return self.app.services
 
     async def start(self) -> None:
-        features = feature_classes() + self.extra_features
+        features = FEATURES + self.extra_features
         self.app = App(self.config, clock=self.clock, features=features)
         await self.app.start()
         await self.services.scheduler.run_due()  # the first pass, as the real clock's loop does

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from aiohttp import web
 
 from ..commands import Command, declared_commands
-from ..config import Config
+from ..config import Config, Section
 from ..services import Services
 from ..store import Migration
 from ..tracked import ReactionHandler
@@ -24,13 +24,17 @@ EventHandler = Callable[[str, Any], Awaitable[None]]
 class Feature:
     name: ClassVar[str]
     migrations: ClassVar[Sequence[Migration]] = ()
+    section: ClassVar[tuple[str, type[Section]] | None] = None
+    """Its part of config.yaml: the key and the model (in the feature's `config.py`)."""
+    on_by_default: ClassVar[bool] = False
+    """Without its section in the file: on with the section's defaults, or off."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
 
     @classmethod
     def enabled(cls, config: Config) -> bool:
-        return True
+        return cls.section is None or getattr(config, cls.section[0]) is not None
 
     def commands(self) -> list[Command]:
         return declared_commands(self)

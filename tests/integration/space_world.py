@@ -11,7 +11,6 @@ from typing import Any
 from nio import AsyncClient, JoinResponse, RoomResolveAliasResponse
 
 from matrixcowork.chat import Chat
-from matrixcowork.config import Config
 from matrixcowork.features.space import SpaceFeature, roomstate
 from matrixcowork.features.space.report import Report
 from matrixcowork.features.space.roomstate import RoomState
@@ -74,7 +73,7 @@ async def joined_state(member: Member, room_id: str) -> RoomState:
 
 def reconfigure(bot: Bot, rooms: list[dict[str, Any]]) -> None:
     """What an organizer does in config.yaml before restarting the bot."""
-    bot.config = Config.model_validate({**bot.config.model_dump(), "rooms": rooms})
+    bot.config = type(bot.config).model_validate({**bot.config.model_dump(), "rooms": rooms})
 
 
 def room_dicts(bot: Bot) -> list[dict[str, Any]]:

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from matrixcowork.config import CoffeeConfig, ConfigError, parse_config
+from matrixcowork.config import ConfigError, parse_config
+from matrixcowork.features.coffee.config import CoffeeConfig
 from matrixcowork.features.coffee.schedule import CoffeeSchedule
 
 BERLIN = ZoneInfo("Europe/Berlin")

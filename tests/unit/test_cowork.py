@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from matrixcowork.config import ConfigError, CoreHours, parse_config
+from matrixcowork.config import ConfigError, parse_config
+from matrixcowork.features.checkin.config import CoreHours
 from matrixcowork.features.cowork.focus import MAX_GOAL, goal_text, has_key, replied_to
 from matrixcowork.features.cowork.openroom import next_window
 

@@ -24,7 +24,8 @@ def test_what_is_not_a_recovery_key_is_refused(bad: str) -> None:
 
 
 def test_a_typo_in_the_recovery_key_is_caught_by_its_checksum() -> None:
-    text = ssss.encode_recovery_key(os.urandom(32)).replace(" ", "")
+    # A fixed key: with a random one, a typo keeps the one-byte parity in 1 of 256 runs.
+    text = ssss.encode_recovery_key(bytes(range(32))).replace(" ", "")
     typo = text[:10] + ("2" if text[10] != "2" else "3") + text[11:]
     with pytest.raises(ssss.BadRecoveryKey):
         ssss.decode_recovery_key(typo)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from matrixcowork.config import RoomConfig, SpaceConfig, parse_config
+from matrixcowork.config import RoomConfig, parse_config
+from matrixcowork.features.space.config import SpaceConfig
 from matrixcowork.features.space.desired import (
     child_link,
     power_wants,

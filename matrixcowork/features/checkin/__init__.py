@@ -12,7 +12,6 @@ from functools import partial
 
 from ...arguments import month
 from ...commands import Arg, ArgError, CommandContext, command
-from ...config import Config
 from ...i18n import _
 from ...offers import LAST_COWORKING_DAY
 from ...permissions import Access
@@ -22,6 +21,7 @@ from ...services import Services
 from ...tracked import Reaction, ReactionHandler, TrackedPost
 from .. import Feature
 from . import db, queries
+from .config import CheckinConfig
 from .daily import KIND, DailyPost
 from .stats import month_range, month_stats
 from .texts import STATUS_COMMAND, CheckinTexts
@@ -39,11 +39,9 @@ def note(raw: str, ctx: CommandContext) -> str:
 
 class CheckinFeature(Feature):
     name = "checkin"
+    section = ("checkin", CheckinConfig)
     migrations = db.MIGRATIONS
 
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.checkin is not None
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)

@@ -15,12 +15,12 @@ from datetime import date, datetime
 
 from ...chat import ChatError, txn_for
 from ...clock import WEEKDAYS
-from ...config import CheckinConfig
 from ...i18n import _
 from ...postedits import CoalescedEdits
 from ...scheduling import Action, Cron
 from ...services import Services
 from ...tracked import TrackedPost
+from .config import CheckinConfig
 from .stats import MODES
 
 log = logging.getLogger(__name__)

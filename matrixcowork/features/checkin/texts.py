@@ -7,9 +7,9 @@ from datetime import date
 
 from babel.dates import get_day_names
 
-from ...config import CheckinConfig
 from ...formatting import command_text, mention
 from ...i18n import I18n, Markup, _, escape
+from .config import CheckinConfig
 from .db import Attendance
 from .stats import MODES, MonthStats
 

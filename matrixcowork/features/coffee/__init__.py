@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from ...arguments import integer
 from ...commands import Arg, CommandContext, command
-from ...config import Config
 from ...i18n import _
 from ...offers import KNOW_MEMBER
 from ...rooms import display_name
@@ -20,6 +19,7 @@ from ...scheduling import Cron
 from ...services import Services
 from .. import Feature
 from . import db
+from .config import CoffeeConfig
 from .rounds import Rounds
 from .texts import CoffeeTexts, RoundFigures, met_rate
 
@@ -32,11 +32,9 @@ STATS_DAYS = 366
 
 class CoffeeFeature(Feature):
     name = "coffee"
+    section = ("coffee", CoffeeConfig)
     migrations = db.MIGRATIONS
 
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.coffee is not None
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)

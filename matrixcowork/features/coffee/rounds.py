@@ -18,13 +18,13 @@ from datetime import date, datetime, timedelta
 from nio.api import RoomPreset
 
 from ...chat import ChatError, txn_for
-from ...config import CoffeeConfig
 from ...jitsi import LAYOUT_EVENT, WIDGET_EVENT, Jitsi, with_widget_on_top
 from ...offers import MEMBER_CARD
 from ...permissions import Access
 from ...services import Services
 from ...tracked import TrackedPost, normalize_key
 from . import db
+from .config import CoffeeConfig
 from .pairing import pair_up, recent_pairs
 from .schedule import CoffeeSchedule
 from .texts import CoffeeTexts

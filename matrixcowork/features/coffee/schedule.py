@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ...clock import WEEKDAYS
-from ...config import CoffeeConfig
+from .config import CoffeeConfig
 
 EPOCH = date(1970, 1, 5)  # a Monday
 

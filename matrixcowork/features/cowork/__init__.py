@@ -13,13 +13,14 @@ from nio import RoomMessageText
 
 from ...arguments import one_line
 from ...commands import Arg, CommandContext, command
-from ...config import Config, CoworkingConfig
+from ...config import Config
 from ...i18n import _
 from ...services import Services
 from ...tracked import ReactionHandler
 from .. import EventHandler, Feature
 from . import db
 from .calls import Calls
+from .config import CoworkingConfig
 from .focus import MAX_GOAL, FocusSprints, minutes_or_word
 from .openroom import OpenRoom
 from .texts import CoworkTexts
@@ -31,11 +32,9 @@ MAX_TOPIC = 100
 
 class CoworkFeature(Feature):
     name = "cowork"
+    section = ("coworking", CoworkingConfig)
     migrations = db.MIGRATIONS
 
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.coworking is not None
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)

@@ -13,12 +13,12 @@ from datetime import datetime
 
 from ...chat import ChatError, txn_for
 from ...commands import CommandContext
-from ...config import CoworkingConfig
 from ...i18n import _
 from ...jitsi import Jitsi
 from ...meetings import widget
 from ...services import Services
 from . import db
+from .config import CoworkingConfig
 from .db import Call
 from .texts import CoworkTexts
 

@@ -11,11 +11,11 @@ that passed entirely while the bot was down are dropped: nothing to open, nothin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from ...clock import WEEKDAYS
-from ...config import CoreHours
 from ...i18n import _
 from ...meetings import db as meetings
 from ...meetings.engine import MeetingEngine
@@ -27,7 +27,15 @@ KIND = "cowork"
 NO_ANNOUNCEMENT = Timing(announce_before=timedelta(0))  # the start post says it all
 
 
-def next_window(now: datetime, hours: CoreHours, weekdays: Sequence[str], tz: ZoneInfo
+
+class Hours(Protocol):
+    """The check-in's core hours (`checkin.core_hours`): when the room stands open."""
+
+    start: time
+    end: time
+
+
+def next_window(now: datetime, hours: Hours, weekdays: Sequence[str], tz: ZoneInfo
                 ) -> tuple[datetime, datetime]:
     """The core hours running at `now`, or the next ones, on a coworking day."""
     today = now.astimezone(tz).date()
@@ -43,7 +51,7 @@ def next_window(now: datetime, hours: CoreHours, weekdays: Sequence[str], tz: Zo
 
 
 class OpenRoom:
-    def __init__(self, services: Services, feature: str, room_key: str, hours: CoreHours,
+    def __init__(self, services: Services, feature: str, room_key: str, hours: Hours,
                  weekdays: Sequence[str]) -> None:
         self.services = services
         self.store = services.store

@@ -24,6 +24,7 @@ from ...rooms import display_name
 from ...services import Services
 from .. import EventHandler, Feature
 from . import db
+from .config import PeopleConfig
 from .publish import IntroCards
 from .search import MIN_WORD, query_words, rank
 from .texts import PeopleTexts
@@ -74,6 +75,8 @@ def search_words(raw: str, ctx: CommandContext) -> str:
 class PeopleFeature(Feature):
     name = "people"
     migrations = db.MIGRATIONS
+    section = ("people", PeopleConfig)
+    on_by_default = True
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)

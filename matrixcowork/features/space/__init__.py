@@ -15,12 +15,12 @@ from nio import RoomMemberEvent
 from ...arguments import user_id
 from ...chat import ChatError
 from ...commands import Arg, CommandContext, command
-from ...config import Config
 from ...i18n import _, escape
 from ...permissions import Access
 from ...services import Services
 from .. import EventHandler, Feature
 from . import db
+from .config import SpaceConfig
 from .links import room_link
 from .onboarding import Onboarding
 from .provision import Provisioner
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 class SpaceFeature(Feature):
     name = "space"
+    section = ("space", SpaceConfig)
     migrations = db.MIGRATIONS
 
     def __init__(self, services: Services) -> None:
@@ -42,9 +43,6 @@ class SpaceFeature(Feature):
         self.onboarding = Onboarding(services)
         self.provisioning: asyncio.Task[Report | None] | None = None
 
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.space is not None
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMemberEvent: self.onboarding.on_member}

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...config import Config, RoomConfig, SpaceConfig
+from ...config import Config, RoomConfig
 from ...i18n import _
+from .config import SpaceConfig
 from .roomstate import RoomState
 
 ORGANIZER_LEVEL = 100

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from ...arguments import integer, local_datetime, one_line
 from ...commands import Arg, CommandContext, command
-from ...config import Config
 from ...formatting import command_text
 from ...i18n import Markup, _, escape
 from ...meetings.db import Occurrence
@@ -25,6 +24,7 @@ from ...services import Services
 from ...tracked import ReactionHandler
 from .. import Feature
 from . import agenda
+from .config import SyncConfig
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +34,9 @@ MAX_ITEM = 300
 
 class SyncFeature(Feature):
     name = "sync"
+    section = ("sync", SyncConfig)
     migrations = agenda.MIGRATIONS
 
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.sync is not None
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)

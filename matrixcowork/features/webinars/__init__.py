@@ -24,7 +24,6 @@ from aiohttp import web
 from nio import RedactedEvent, RedactionEvent, UnknownEvent
 
 from ...commands import Arg, CommandContext, command
-from ...config import Config
 from ...i18n import _
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
@@ -35,6 +34,7 @@ from ...services import Services
 from ...tracked import ReactionHandler
 from .. import Feature
 from . import args, db, poll, queries
+from .config import WebinarsConfig
 from .dates import DatePolls
 from .db import Webinar
 from .events import EventViews
@@ -50,11 +50,9 @@ ANNOUNCE_AT_ONCE = HORIZON + timedelta(days=35)
 
 class WebinarsFeature(Feature):
     name = FEATURE
+    section = ("webinars", WebinarsConfig)
     migrations = db.MIGRATIONS
 
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.webinars is not None
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)

@@ -1,0 +1,27 @@
+"""The list of features, in start order: the one place that names them. Adding a feature is a
+folder under `features/` and a line here."""
+
+from __future__ import annotations
+
+from . import Feature
+from .checkin import CheckinFeature
+from .coffee import CoffeeFeature
+from .cowork import CoworkFeature
+from .encryption import EncryptionFeature
+from .people import PeopleFeature
+from .space import SpaceFeature
+from .status import StatusFeature
+from .sync import SyncFeature
+from .webinars import WebinarsFeature
+
+FEATURES: list[type[Feature]] = [
+    StatusFeature,
+    SpaceFeature,
+    CheckinFeature,
+    SyncFeature,
+    PeopleFeature,
+    CoffeeFeature,
+    CoworkFeature,
+    EncryptionFeature,
+    WebinarsFeature,
+]
