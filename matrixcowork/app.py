@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Iterable, Sequence
 
 from .chat import Chat
 from .clock import Clock
@@ -22,11 +23,24 @@ from .rooms import RoomDirectory
 from .scheduling import Scheduler
 from .services import Services
 from .session import connect
-from .store import Store, secure_dir
+from .store import Migration, Store, secure_dir
 from .tracked import TrackedPosts
 from .web import WebServer
 
 log = logging.getLogger(__name__)
+
+
+async def migrate(store: Store, features: Iterable[type[Feature]]) -> None:
+    """Every table, in one place: tracked posts first (the meeting tables move its rows), then
+    each feature's own and the shared ones it uses, each component once. Features that are
+    switched off get theirs too, ready for the day they are switched on."""
+    await store.migrate(TrackedPosts.name, TrackedPosts.migrations)
+    components: dict[str, Sequence[Migration]] = {}
+    for feature in features:
+        for component, steps in (*feature.shared_tables, (feature.name, feature.migrations)):
+            components.setdefault(component, steps)
+    for component, steps in components.items():
+        await store.migrate(component, steps)
 
 
 class App:
@@ -59,7 +73,7 @@ class App:
         scheduler = Scheduler(self.clock)
         chat = Chat(client)
         tracked = TrackedPosts(store, chat, self.clock)
-        await store.migrate(tracked.name, tracked.migrations)
+        await migrate(store, self._feature_classes)
         services = Services(
             config=self.config,
             store=store,
@@ -77,7 +91,6 @@ class App:
         for cls in self._feature_classes:
             if cls.enabled(self.config):
                 feature = cls(services)
-                await store.migrate(feature.name, feature.migrations)
                 router.register_all(feature.commands())
                 for kind, handler in feature.reactions().items():
                     tracked.handle(feature.name, kind, handler)

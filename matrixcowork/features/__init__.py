@@ -24,6 +24,8 @@ EventHandler = Callable[[str, Any], Awaitable[None]]
 class Feature:
     name: ClassVar[str]
     migrations: ClassVar[Sequence[Migration]] = ()
+    shared_tables: ClassVar[tuple[tuple[str, Sequence[Migration]], ...]] = ()
+    """Tables of a layer it uses, by component (the meeting engine's): migrated once."""
     section: ClassVar[tuple[str, type[Section]] | None] = None
     """Its part of config.yaml: the key and the model (in the feature's `config.py`)."""
     on_by_default: ClassVar[bool] = False

@@ -64,6 +64,7 @@ MIGRATIONS = (
         """,
     ),
 )
+TABLES = (COMPONENT, MIGRATIONS)  # for the features that use the engine (`shared_tables`)
 
 
 def utc_text(when: datetime) -> str:

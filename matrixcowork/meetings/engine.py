@@ -71,7 +71,6 @@ class MeetingEngine:
     async def start(self, wake: Action) -> None:
         """`wake(now)` runs when a step is due (the owning feature's tick), and right away, for
         what was due while the bot was down."""
-        await self.store.migrate(db.COMPONENT, db.MIGRATIONS)
         self._wake = wake
         self.services.scheduler.at(self.job_id, self.services.clock.now(), wake, name=self.label)
 

@@ -15,6 +15,7 @@ from ...arguments import one_line
 from ...commands import Arg, CommandContext, command
 from ...config import Config
 from ...i18n import _
+from ...meetings import db as meetings_db
 from ...services import Services
 from ...tracked import ReactionHandler
 from .. import EventHandler, Feature
@@ -34,6 +35,7 @@ class CoworkFeature(Feature):
     name = "cowork"
     section = ("coworking", CoworkingConfig)
     migrations = db.MIGRATIONS
+    shared_tables = (meetings_db.TABLES,)
 
 
     def __init__(self, services: Services) -> None:

@@ -59,8 +59,8 @@ class OpenRoom:
         self.hours = hours
         self.weekdays = weekdays
         self.engine = MeetingEngine(services, KIND, NO_ANNOUNCEMENT, feature=feature,
-                                    label=_("open coworking room"))
-        self.engine.posts.texts = OpenRoomTexts(services.i18n)
+                                    label=_("open coworking room"),
+                                    texts=OpenRoomTexts(services.i18n))
         self.title = services.i18n.t(_("Coworking room"))
 
     async def start(self) -> None:

@@ -14,6 +14,7 @@ from ...arguments import integer, local_datetime, one_line
 from ...commands import Arg, CommandContext, command
 from ...formatting import command_text
 from ...i18n import Markup, _, escape
+from ...meetings import db as meetings_db
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
 from ...meetings.recurrence import parse_recurrence
@@ -36,6 +37,7 @@ class SyncFeature(Feature):
     name = "sync"
     section = ("sync", SyncConfig)
     migrations = agenda.MIGRATIONS
+    shared_tables = (meetings_db.TABLES,)
 
 
     def __init__(self, services: Services) -> None:
@@ -51,7 +53,6 @@ class SyncFeature(Feature):
             config.title or services.i18n.t(_("Monthly sync")), config.duration, config.room,
             extra={"public": config.public},
         )
-        self.texts = self.engine.posts.texts
 
     def reactions(self) -> dict[str, ReactionHandler]:
         return self.engine.reactions()
@@ -78,7 +79,7 @@ class SyncFeature(Feature):
         # numbered lines, not a Markdown list: the plain body keeps the numbers for `remove`
         lines = [
             f"{item.number}\\. {escape(item.text)} – "
-            f"{escape(self.engine.posts.name_of(occ.room_id, item.author))}"
+            f"{escape(self.engine.name_of(occ.room_id, item.author))}"
             for item in items
         ]
         return t(_("**Agenda**")) + "\n\n" + "\n".join(lines)
@@ -86,7 +87,7 @@ class SyncFeature(Feature):
     @command("agenda", help=_("The agenda of the next sync"))
     async def agenda_show(self, ctx: CommandContext) -> None:
         occ = await self._next()
-        await ctx.reply(ctx.t(_("Agenda of the sync on {when}:"), when=self.texts.when(occ))
+        await ctx.reply(ctx.t(_("Agenda of the sync on {when}:"), when=self.engine.when(occ))
                         + "\n\n" + await self.agenda_text(occ))
 
     @command("agenda add", Arg("text", one_line(MAX_ITEM), rest=True),
@@ -97,7 +98,7 @@ class SyncFeature(Feature):
                                   int(self.services.clock.now().timestamp()))
         await self.engine.refresh(occ)
         await ctx.reply(ctx.t(_("Added as item {number} for the sync on {when}."),
-                              number=number, when=self.texts.when(occ)))
+                              number=number, when=self.engine.when(occ)))
 
     @command("agenda remove", Arg("n", integer(1, 999)),
              help=_("Take item n off the agenda (your own; organizers any)"))
@@ -120,17 +121,17 @@ class SyncFeature(Feature):
     @command("sync", help=_("The next sync: when, link, answers and agenda"))
     async def sync_show(self, ctx: CommandContext) -> None:
         occ = await self._next()
-        await ctx.reply(await self.engine.posts.overview(occ))
+        await ctx.reply(await self.engine.overview(occ))
 
     @command("sync announce", help=_("Announce the next sync now"), access=Access.ORGANIZER)
     async def sync_announce(self, ctx: CommandContext) -> None:
         now = self.services.clock.now()
         occ = await self._next()
         if await self.engine.announce(occ, now):
-            await ctx.reply(ctx.t(_("Announced: the sync on {when}."), when=self.texts.when(occ)))
+            await ctx.reply(ctx.t(_("Announced: the sync on {when}."), when=self.engine.when(occ)))
         else:
             await ctx.reply(ctx.t(_("The sync on {when} was announced already."),
-                                  when=self.texts.when(occ)))
+                                  when=self.engine.when(occ)))
 
     @command("sync skip", help=_("Cancel the next sync and tell everyone who answered"),
              access=Access.ORGANIZER)
@@ -139,7 +140,7 @@ class SyncFeature(Feature):
         occ = await self._next()
         if now >= occ.start:
             await ctx.reply(ctx.t(_("The sync on {when} is already running."),
-                                  when=self.texts.when(occ)))
+                                  when=self.engine.when(occ)))
             return
         following = await self.series.following(occ)
         note = ctx.t(_("The next one: {when}."), when=self.services.i18n.datetime(following))
@@ -148,7 +149,7 @@ class SyncFeature(Feature):
         moved = await agenda.carry_over(self.store, occ.id, nxt.id)
         await self.engine.refresh(nxt)
         await self.tick(now)
-        answer = [ctx.t(_("Cancelled: the sync on {when}."), when=self.texts.when(occ)), note]
+        answer = [ctx.t(_("Cancelled: the sync on {when}."), when=self.engine.when(occ)), note]
         if moved:
             answer.append(ctx.t(_("Its agenda moves there too.")))
         await ctx.reply(" ".join(answer))
@@ -167,12 +168,12 @@ class SyncFeature(Feature):
         await self.tick(now)
         moved = await self._next()
         await ctx.reply(ctx.t(_("Moved: the sync is now on {when}. Everyone who answered "
-                                "was told."), when=self.texts.when(moved)))
+                                "was told."), when=self.engine.when(moved)))
 
     async def _move_problem(self, occ: Occurrence, when: datetime, now: datetime) -> str | None:
         t = self.services.i18n.t
         if now >= occ.start:
-            return t(_("The sync on {when} is already running."), when=self.texts.when(occ))
+            return t(_("The sync on {when} is already running."), when=self.engine.when(occ))
         if when <= now:
             return t(_("{when} has passed already."), when=self.services.i18n.datetime(when))
         following = await self.series.following(occ)

@@ -25,6 +25,7 @@ from nio import RedactedEvent, RedactionEvent, UnknownEvent
 
 from ...commands import Arg, CommandContext, command
 from ...i18n import _
+from ...meetings import db as meetings_db
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
 from ...meetings.steps import END, Timing
@@ -52,6 +53,7 @@ class WebinarsFeature(Feature):
     name = FEATURE
     section = ("webinars", WebinarsConfig)
     migrations = db.MIGRATIONS
+    shared_tables = (meetings_db.TABLES,)
 
 
     def __init__(self, services: Services) -> None:
