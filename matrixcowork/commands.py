@@ -149,12 +149,12 @@ class CommandRouter:
         )
         line = body[len(self.prefix):].strip()
         if len(line) > MAX_COMMAND_LENGTH:
-            await ctx.reply(ctx.t("That command is too long."))
+            await ctx.reply(ctx.t(_("That command is too long.")))
             return
         cmd, rest = self._match(line)
         if cmd is None:
             await ctx.reply(
-                ctx.t("I don't know that command. Type {help} to see what I can do.",
+                ctx.t(_("I don't know that command. Type {help} to see what I can do."),
                       help=self.prefix + "help")
             )
             return
@@ -167,7 +167,7 @@ class CommandRouter:
         except ArgError as err:
             await ctx.reply(
                 ctx.t(err.message, **err.values) + "\n\n"
-                + ctx.t("Usage: {usage}", usage=cmd.usage(self.prefix))
+                + ctx.t(_("Usage: {usage}"), usage=cmd.usage(self.prefix))
             )
             return
         assert cmd.handler is not None
@@ -175,7 +175,8 @@ class CommandRouter:
             await cmd.handler(ctx, *values)
         except Exception:
             log.exception("command %s failed (event %s)", cmd.name, event_id)
-            await ctx.reply(ctx.t("Sorry, something went wrong. The organizers can see the log."))
+            await ctx.reply(
+                ctx.t(_("Sorry, something went wrong. The organizers can see the log.")))
 
     def _match(self, line: str) -> tuple[Command | None, str]:
         tokens = list(_TOKEN.finditer(line))
@@ -206,10 +207,10 @@ class CommandRouter:
 
     def _refusal(self, ctx: CommandContext, needed: Access) -> str:
         if needed >= Access.ORGANIZER:
-            return ctx.t("Only organizers can do that.")
+            return ctx.t(_("Only organizers can do that."))
         if needed >= Access.MODERATOR:
-            return ctx.t("Only organizers and moderators can do that.")
-        return ctx.t("This is for members of the community. Ask an organizer to invite you.")
+            return ctx.t(_("Only organizers and moderators can do that."))
+        return ctx.t(_("This is for members of the community. Ask an organizer to invite you."))
 
     async def _help(self, ctx: CommandContext) -> None:
         items = [
@@ -217,4 +218,4 @@ class CommandRouter:
             for cmd in self.commands
             if cmd.access <= ctx.access
         ]
-        await ctx.reply(ctx.t("**What you can do here:**") + "\n\n" + "\n".join(items))
+        await ctx.reply(ctx.t(_("**What you can do here:**")) + "\n\n" + "\n".join(items))

@@ -34,12 +34,12 @@ class StatusFeature(Feature):
     async def status(self, ctx: CommandContext) -> None:
         uptime = time.monotonic() - self.started
         sync_age = await stored_sync_age(self.services.store)
-        last_sync = self._ago(sync_age) if sync_age is not None else ctx.t("never")
+        last_sync = self._ago(sync_age) if sync_age is not None else ctx.t(_("never"))
         lines = [
-            ctx.t("**matrixcowork {version}**", version=__version__),
-            "- " + ctx.t("Uptime: {duration}", duration=self._duration(uptime)),
-            "- " + ctx.t("Last sync: {ago}", ago=last_sync),
-            "- " + ctx.t("Rooms I am in: {count}", count=len(self.services.client.rooms)),
+            ctx.t(_("**matrixcowork {version}**"), version=__version__),
+            "- " + ctx.t(_("Uptime: {duration}"), duration=self._duration(uptime)),
+            "- " + ctx.t(_("Last sync: {ago}"), ago=last_sync),
+            "- " + ctx.t(_("Rooms I am in: {count}"), count=len(self.services.client.rooms)),
             *self._next_jobs(ctx),
         ]
         await ctx.reply("\n".join(lines))
@@ -47,10 +47,10 @@ class StatusFeature(Feature):
     def _next_jobs(self, ctx: CommandContext) -> list[str]:
         upcoming = self.services.scheduler.upcoming()
         if not upcoming:
-            return ["- " + ctx.t("No scheduled steps.")]
-        lines = ["- " + ctx.t("Next scheduled steps:")]
+            return ["- " + ctx.t(_("No scheduled steps."))]
+        lines = ["- " + ctx.t(_("Next scheduled steps:"))]
         for job in upcoming[:MAX_JOBS_SHOWN]:
-            lines.append("  - " + ctx.t("{job}, {when}", job=ctx.t(job.name),
+            lines.append("  - " + ctx.t(_("{job}, {when}"), job=ctx.t(job.name),
                                         when=self._when(job.due)))
         return lines
 

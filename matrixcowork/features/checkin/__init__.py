@@ -56,7 +56,7 @@ class CheckinFeature(Feature):
         services.offers.provide(LAST_COWORKING_DAY, partial(queries.last_day, self.store))
 
     async def start(self) -> None:
-        self.daily.schedule(self._scheduled)
+        self.daily.schedule(self.tick)
 
     async def stop(self) -> None:
         await self.edits.flush()
@@ -66,7 +66,7 @@ class CheckinFeature(Feature):
         post, _sent = await self.daily.post(now)
         return post
 
-    async def _scheduled(self, now: datetime) -> None:
+    async def tick(self, now: datetime) -> None:
         """At posting time, and at start: late, once, if the bot was down at posting time."""
         if self.daily.is_due(now):
             await self.post_today(now)
@@ -116,30 +116,30 @@ class CheckinFeature(Feature):
     async def checkin_post(self, ctx: CommandContext) -> None:
         post, sent = await self.daily.post(self.services.clock.now())
         if post is None:
-            await ctx.reply(ctx.t("I could not post the check-in: is the room {room} there and "
-                                  "am I in it?", room=self.config.room))
+            await ctx.reply(ctx.t(_("I could not post the check-in: is the room {room} there and "
+                                  "am I in it?"), room=self.config.room))
         else:
-            await ctx.reply(ctx.t("Today's check-in is posted.") if sent
-                            else ctx.t("Today's check-in is already there."))
+            await ctx.reply(ctx.t(_("Today's check-in is posted.")) if sent
+                            else ctx.t(_("Today's check-in is already there.")))
 
     @command("checkout", help=_("Take back today's check-in"))
     async def checkout(self, ctx: CommandContext) -> None:
         day = self.services.clock.today()
         if await db.check_out(self.store, day, ctx.sender):
-            await ctx.reply(ctx.t("You are checked out for today. See you soon!"))
+            await ctx.reply(ctx.t(_("You are checked out for today. See you soon!")))
             await self._refresh_day(day)
         else:
-            await ctx.reply(ctx.t("You were not checked in today."))
+            await ctx.reply(ctx.t(_("You were not checked in today.")))
 
     @command(STATUS_COMMAND, Arg("text", note, rest=True),
              help=_("Tell the others what you work on today"))
     async def status(self, ctx: CommandContext, text: str) -> None:
         day = self.services.clock.today()
         if await db.set_note(self.store, day, ctx.sender, text):
-            await ctx.reply(ctx.t("Your status for today: {note}", note=text))
+            await ctx.reply(ctx.t(_("Your status for today: {note}"), note=text))
             await self._refresh_day(day)
         else:
-            await ctx.reply(ctx.t("Check in first: react to today's check-in or type {command}.",
+            await ctx.reply(ctx.t(_("Check in first: react to today's check-in or type {command}."),
                                   command=self.services.config.command_prefix + "checkin"))
 
     @command("who", help=_("Who is coworking today"))
@@ -164,7 +164,7 @@ class CheckinFeature(Feature):
         mode = mode or (current.mode if current else DEFAULT_MODE)
         await db.check_in(self.store, day, ctx.sender, mode, int(now.timestamp()), db.COMMAND,
                           text)
-        await ctx.reply(ctx.t("You are checked in for today: {mode}.",
+        await ctx.reply(ctx.t(_("You are checked in for today: {mode}."),
                               mode=self.texts.mode(mode)))
         await self._refresh_day(day)
 

@@ -123,12 +123,12 @@ class PeopleFeature(Feature):
         await db.set_text(self.store, ctx.sender, "intro", text, self._now())
         profile = await self._written(ctx)
         if await self.intros.post(profile, txn_for("intro", ctx.event_id)):
-            await ctx.reply(ctx.t("Thanks! Your introduction is in {room}.",
+            await ctx.reply(ctx.t(_("Thanks! Your introduction is in {room}."),
                                   room=self.intros.room_name))
         else:
             whois = command_text(self.services.config.command_prefix, f"whois {ctx.sender}")
-            await ctx.reply(ctx.t("Saved. There is no introductions room to post it in; "
-                                  "{whois} shows it.", whois=whois))
+            await ctx.reply(ctx.t(_("Saved. There is no introductions room to post it in; "
+                                  "{whois} shows it."), whois=whois))
 
     @command("profile", help=_("Show your profile"))
     async def profile(self, ctx: CommandContext) -> None:
@@ -159,17 +159,17 @@ class PeopleFeature(Feature):
     async def _show_saved(self, ctx: CommandContext) -> None:
         profile = await self._written(ctx)
         await self.intros.update(profile)
-        await ctx.reply(ctx.t("Saved. Your profile:") + "\n\n" + self.texts.card(profile))
+        await ctx.reply(ctx.t(_("Saved. Your profile:")) + "\n\n" + self.texts.card(profile))
 
     @command("profile clear", help=_("Delete your profile and your introduction card"))
     async def profile_clear(self, ctx: CommandContext) -> None:
         profile = await db.profile(self.store, ctx.sender)
         if profile is None:
-            await ctx.reply(ctx.t("You have no profile to delete."))
+            await ctx.reply(ctx.t(_("You have no profile to delete.")))
             return
         await self.intros.remove(profile)
         await db.clear(self.store, ctx.sender)
-        await ctx.reply(ctx.t("Your profile and your introduction card are deleted."))
+        await ctx.reply(ctx.t(_("Your profile and your introduction card are deleted.")))
 
     @command("whois", Arg("user", user_id), help=_("Show a member's card and figures"))
     async def whois(self, ctx: CommandContext, user: str) -> None:
