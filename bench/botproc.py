@@ -16,10 +16,10 @@ import asyncio
 from typing import Any
 
 from matrixcowork.app import App
-from matrixcowork.config import load_config
+from matrixcowork.core.config import load_config
+from matrixcowork.core.logs import setup_logging
+from matrixcowork.core.loop import Dispatcher
 from matrixcowork.features.checkin import db as checkin_db
-from matrixcowork.logs import setup_logging
-from matrixcowork.loop import Dispatcher
 
 from .processes import JsonLines, until_signal
 

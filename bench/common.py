@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from matrixcowork.health import DB_FILE
+from matrixcowork.ops.health import DB_FILE
 
 from .homeserver import PASSWORD, BenchServer, Session
 from .processes import Proc

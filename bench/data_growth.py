@@ -25,8 +25,11 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from matrixcowork.clock import FakeClock
-from matrixcowork.config import parse_config
+from matrixcowork.core.clock import FakeClock
+from matrixcowork.core.config import parse_config
+from matrixcowork.core.i18n import I18n
+from matrixcowork.core.store import Store
+from matrixcowork.core.tracked import TrackedPosts
 from matrixcowork.features.checkin import db
 from matrixcowork.features.checkin.export import export_attendance
 from matrixcowork.features.checkin.queries import last_day
@@ -35,10 +38,7 @@ from matrixcowork.features.checkin.texts import CheckinTexts
 from matrixcowork.features.webinars.calendar import build_calendar
 from matrixcowork.features.webinars.events import FEED_PAST
 from matrixcowork.features.webinars.listing import public_events
-from matrixcowork.health import DB_FILE
-from matrixcowork.i18n import I18n
-from matrixcowork.store import Store
-from matrixcowork.tracked import TrackedPosts
+from matrixcowork.ops.health import DB_FILE
 
 from .homeserver import DEFAULT_WORKDIR
 from .seed import member, migrated, seed

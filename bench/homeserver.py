@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from matrixcowork.devserver import SERVER_NAME, Account, DevServer, DevServerError
+from matrixcowork.ops.devserver import SERVER_NAME, Account, DevServer, DevServerError
 
 DEFAULT_WORKDIR = Path("/tmp/matrixcowork-bench")
 PASSWORD = "bench-password"  # a throwaway server on 127.0.0.1

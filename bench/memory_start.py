@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from matrixcowork.health import DB_FILE
+from matrixcowork.ops.health import DB_FILE
 
 from .client import client_for, reaction, send
 from .common import TIMEZONE, World, checkin_post, make_world, start_bare, start_bot, today

@@ -15,12 +15,12 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from matrixcowork.core.store import Store
+from matrixcowork.core.tracked import MIGRATIONS as TRACKED_MIGRATIONS
 from matrixcowork.features.checkin import db as checkin_db
 from matrixcowork.features.webinars import db as webinars_db
 from matrixcowork.features.webinars.proposals import FEATURE as WEBINARS
 from matrixcowork.meetings import db as meetings_db
-from matrixcowork.store import Store
-from matrixcowork.tracked import MIGRATIONS as TRACKED_MIGRATIONS
 
 MEMBERS = 500
 PER_DAY = 40

@@ -8,24 +8,24 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 
-from .chat import Chat
-from .clock import Clock
-from .commands import CommandRouter
-from .config import Config
+from .core.chat import Chat
+from .core.clock import Clock
+from .core.commands import CommandRouter
+from .core.config import Config
+from .core.i18n import I18n
+from .core.logs import redact_also
+from .core.loop import Dispatcher, SyncLoop
+from .core.permissions import Permissions
+from .core.rooms import RoomDirectory
+from .core.scheduling import Scheduler
+from .core.services import Services
+from .core.session import connect
+from .core.store import Migration, Store, secure_dir
+from .core.tracked import TrackedPosts
 from .features import Feature
 from .features.catalog import FEATURES
-from .health import DB_FILE, age_since
-from .i18n import I18n
-from .logs import redact_also
-from .loop import Dispatcher, SyncLoop
-from .permissions import Permissions
-from .rooms import RoomDirectory
-from .scheduling import Scheduler
-from .services import Services
-from .session import connect
-from .store import Migration, Store, secure_dir
-from .tracked import TrackedPosts
-from .web import WebServer
+from .ops.health import DB_FILE, age_since
+from .ops.web import WebServer
 
 log = logging.getLogger(__name__)
 

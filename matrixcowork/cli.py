@@ -14,11 +14,11 @@ from datetime import date
 from typing import Any
 
 from . import __version__
-from .config import Config, ConfigError, load_config
-from .health import DEFAULT_MAX_AGE, check
-from .session import LoginFailed
-from .store import StoreError
-from .web import WebServerError
+from .core.config import Config, ConfigError, load_config
+from .core.session import LoginFailed
+from .core.store import StoreError
+from .ops.health import DEFAULT_MAX_AGE, check
+from .ops.web import WebServerError
 
 log = logging.getLogger("matrixcowork")
 DEFAULT_CONFIG = "config.yaml"
@@ -60,7 +60,7 @@ async def _run(config: Config) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .logs import setup_logging
+    from .core.logs import setup_logging
 
     config = load_config(args.config)
     _private_files()
@@ -86,8 +86,8 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 def cmd_provision(args: argparse.Namespace) -> int:
     """Create and update the space and its rooms, print what changed; exit 1 on problems."""
+    from .core.logs import setup_logging
     from .features.space.standalone import provision_once
-    from .logs import setup_logging
 
     config = load_config(args.config)
     if config.space is None:
@@ -113,9 +113,9 @@ def cmd_export_attendance(args: argparse.Namespace) -> int:
 def cmd_crypto_reset_identity(args: argparse.Namespace) -> int:
     """A new encryption identity on purpose (the recovery key is lost); members' apps will
     say the bot's identity changed, so it asks first."""
-    from .cross_signing import CrossSigningError, PasswordNeeded
-    from .logs import setup_logging
-    from .session import reset_identity, show_recovery_key
+    from .core.cross_signing import CrossSigningError, PasswordNeeded
+    from .core.logs import setup_logging
+    from .core.session import reset_identity, show_recovery_key
 
     config = load_config(args.config)
     interactive = sys.stdin.isatty()
@@ -149,7 +149,7 @@ def cmd_crypto_reset_identity(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
+    from .ops.demo import run_demo
 
     return run_demo(args.dir, args.port)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from matrixcowork.clock import FakeClock
-from matrixcowork.devserver import DevServer
+from matrixcowork.core.clock import FakeClock
+from matrixcowork.ops.devserver import DevServer
 
 from .helpers import Bot, Member, berlin, bot_config, make_member
 

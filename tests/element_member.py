@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matrixcowork.devserver import DevServer
+from matrixcowork.ops.devserver import DevServer
 
 from .helpers import unique
 

@@ -15,12 +15,12 @@ from typing import Any
 from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, SyncResponse
 
 from matrixcowork.app import App
-from matrixcowork.chat import Chat
-from matrixcowork.clock import FakeClock
-from matrixcowork.config import Config, parse_config
-from matrixcowork.crypto import keep_keys
-from matrixcowork.devserver import DevServer
+from matrixcowork.core.chat import Chat
+from matrixcowork.core.clock import FakeClock
+from matrixcowork.core.config import Config, parse_config
+from matrixcowork.core.crypto import keep_keys
 from matrixcowork.features.catalog import FEATURES
+from matrixcowork.ops.devserver import DevServer
 
 _counter = itertools.count()
 DEFAULT_TIMEOUT = 30.0
@@ -221,11 +221,14 @@ class Bot:
         assert self.app and self.app.services
         return self.app.services
 
-    async def start(self) -> None:
+    async def start(self, first_pass: bool = True) -> None:
+        """Live, and (unless `first_pass` is False) the scheduler's first pass done, as the
+        real clock's loop does it: provisioning, then what was due while the bot was down."""
         features = FEATURES + self.extra_features
         self.app = App(self.config, clock=self.clock, features=features)
         await self.app.start()
-        await self.services.scheduler.run_due()  # the first pass, as the real clock's loop does
+        if first_pass:
+            await self.services.scheduler.run_due()
 
     async def move_to(self, when: datetime) -> None:
         """Time passes to `when`, and what became due runs, as the scheduler would run it."""

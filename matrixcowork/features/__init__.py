@@ -12,11 +12,11 @@ from typing import Any, ClassVar
 
 from aiohttp import web
 
-from ..commands import Command, declared_commands
-from ..config import Config, Section
-from ..services import Services
-from ..store import Migration
-from ..tracked import ReactionHandler
+from ..core.commands import Command, declared_commands
+from ..core.config import Config, Section
+from ..core.services import Services
+from ..core.store import Migration
+from ..core.tracked import ReactionHandler
 
 EventHandler = Callable[[str, Any], Awaitable[None]]
 

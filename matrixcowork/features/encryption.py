@@ -14,9 +14,9 @@ from typing import Any
 
 from nio import BadEvent, MegolmEvent, UnknownEncryptedEvent
 
-from ..chat import txn_for
-from ..i18n import _
-from ..store import Migration, Store
+from ..core.chat import txn_for
+from ..core.i18n import _
+from ..core.store import Migration, Store
 from . import EventHandler, Feature
 
 log = logging.getLogger(__name__)

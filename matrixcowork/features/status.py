@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from babel.dates import format_timedelta
 
 from .. import __version__
-from ..commands import CommandContext, command
-from ..health import stored_sync_age
-from ..i18n import _
-from ..permissions import Access
-from ..services import Services
+from ..core.commands import CommandContext, command
+from ..core.i18n import _
+from ..core.permissions import Access
+from ..core.services import Services
+from ..ops.health import stored_sync_age
 from . import Feature
 
 MAX_JOBS_SHOWN = 5

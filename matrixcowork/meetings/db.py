@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..store import Migration, Store
+from ..core.store import Migration, Store
 
 COMPONENT = "meetings"
 SCHEDULED, CANCELLED, DONE = "scheduled", "cancelled", "done"

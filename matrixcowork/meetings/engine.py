@@ -22,11 +22,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..chat import ChatError
-from ..jitsi import Jitsi
-from ..scheduling import Action
-from ..services import Services
-from ..tracked import ReactionHandler, TrackedPost
+from ..core.chat import ChatError
+from ..core.jitsi import Jitsi
+from ..core.scheduling import Action
+from ..core.services import Services
+from ..core.tracked import ReactionHandler, TrackedPost
 from . import db, steps
 from .db import CANCELLED, DONE, RAN, SKIPPED, NewOccurrence, Occurrence
 from .posts import ANNOUNCEMENT, START_POST, Details, MeetingPosts, RoomMissing

@@ -12,14 +12,14 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 
-from ..chat import ChatError, txn_for
-from ..formatting import mention
-from ..i18n import Markup, escape
-from ..jitsi import Jitsi
-from ..postedits import CoalescedEdits
-from ..rooms import display_name
-from ..services import Services
-from ..tracked import Reaction, TrackedPost
+from ..core.chat import ChatError, txn_for
+from ..core.formatting import mention
+from ..core.i18n import Markup, escape
+from ..core.jitsi import Jitsi
+from ..core.postedits import CoalescedEdits
+from ..core.rooms import display_name
+from ..core.services import Services
+from ..core.tracked import Reaction, TrackedPost
 from . import db, rsvp, widget
 from .db import CANCELLED, SCHEDULED, Occurrence
 from .render import MeetingTexts

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from ..clock import WEEKDAYS
-from ..scheduling import Cron
+from ..core.clock import WEEKDAYS
+from ..core.scheduling import Cron
 
 ORDINALS = {
     "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",

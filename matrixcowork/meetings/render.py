@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_timedelta
 
-from ..formatting import link
-from ..i18n import I18n, Markup, _
+from ..core.formatting import link
+from ..core.i18n import I18n, Markup, _
 from .db import Occurrence
 from .rsvp import MAYBE, NO, OFFERED, YES
 

@@ -5,8 +5,8 @@ Only this widget's entry of the room's layout is touched: widgets others placed 
 
 from __future__ import annotations
 
-from ..chat import Chat
-from ..jitsi import LAYOUT_EVENT, WIDGET_EVENT, Jitsi, with_widget_on_top, without_widget
+from ..core.chat import Chat
+from ..core.jitsi import LAYOUT_EVENT, WIDGET_EVENT, Jitsi, with_widget_on_top, without_widget
 
 
 async def show(chat: Chat, jitsi: Jitsi, room_id: str, conference: str, title: str) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 from nio import RoomGetStateEventResponse
 
+from matrixcowork.core.jitsi import LAYOUT_EVENT, WIDGET_EVENT
 from matrixcowork.features.cowork import CoworkFeature
-from matrixcowork.jitsi import LAYOUT_EVENT, WIDGET_EVENT
 from tests.helpers import Bot, Member, Seen, shared_room, unique
 
 JITSI_BASE = "https://meet.owl.example"

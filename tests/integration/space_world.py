@@ -10,7 +10,7 @@ from typing import Any
 
 from nio import AsyncClient, JoinResponse, RoomResolveAliasResponse
 
-from matrixcowork.chat import Chat
+from matrixcowork.core.chat import Chat
 from matrixcowork.features.space import SpaceFeature, roomstate
 from matrixcowork.features.space.report import Report
 from matrixcowork.features.space.roomstate import RoomState

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from matrixcowork.devserver import DevServer
+from matrixcowork.ops.devserver import DevServer
 from tests.helpers import Member, unique
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from nio import InviteMemberEvent
 
+from matrixcowork.core.jitsi import WIDGET_EVENT
 from matrixcowork.features.coffee import CoffeeFeature
-from matrixcowork.jitsi import WIDGET_EVENT
 from tests.helpers import Bot, Member, Seen, berlin, make_member, unique
 
 from .people_world import nick, shared_room

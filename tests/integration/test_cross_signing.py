@@ -16,8 +16,8 @@ from Crypto.Signature import eddsa
 from nio.api import Api
 from pydantic import SecretStr
 
-from matrixcowork.devserver import DevServer
-from matrixcowork.session import CREDENTIALS_FILE
+from matrixcowork.core.session import CREDENTIALS_FILE
+from matrixcowork.ops.devserver import DevServer
 from tests.helpers import Bot, Member
 
 

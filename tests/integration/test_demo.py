@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-from matrixcowork.devserver import free_port
+from matrixcowork.ops.devserver import free_port
 
 
 async def test_demo_shows_a_living_community_and_stops_on_ctrl_c(tmp_path: Path) -> None:

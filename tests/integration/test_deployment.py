@@ -22,9 +22,9 @@ import pytest
 import yaml
 
 from matrixcowork.app import App
-from matrixcowork.config import load_config
-from matrixcowork.devserver import DevServer, free_port
-from matrixcowork.health import Health, stored_sync_age
+from matrixcowork.core.config import load_config
+from matrixcowork.ops.devserver import DevServer, free_port
+from matrixcowork.ops.health import Health, stored_sync_age
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "docker" / "homeserver.example.yaml"

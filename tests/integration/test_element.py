@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from matrixcowork.devserver import DevServer
+from matrixcowork.core.session import reset_identity
 from matrixcowork.features.checkin import CheckinFeature
 from matrixcowork.features.sync import SyncFeature
-from matrixcowork.session import reset_identity
+from matrixcowork.ops.devserver import DevServer
 from tests.element_member import ElementMember
 from tests.helpers import Bot, berlin, unique
 

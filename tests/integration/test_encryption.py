@@ -18,9 +18,9 @@ from nio import (
     RoomPreset,
 )
 
-from matrixcowork import crypto
-from matrixcowork.devserver import DevServer
-from matrixcowork.session import CREDENTIALS_FILE
+from matrixcowork.core import crypto
+from matrixcowork.core.session import CREDENTIALS_FILE
+from matrixcowork.ops.devserver import DevServer
 from tests.helpers import Bot, EncryptedMember, Member, Seen, make_member, unique
 
 from .checkin_world import ONSITE, REMOTE, World, line_of, nick

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from matrixcowork.arguments import integer
-from matrixcowork.commands import Arg, CommandContext, command
-from matrixcowork.devserver import DevServer
+from matrixcowork.core.arguments import integer
+from matrixcowork.core.commands import Arg, CommandContext, command
+from matrixcowork.core.i18n import _
+from matrixcowork.core.permissions import Access
+from matrixcowork.core.store import Migration
 from matrixcowork.features import Feature
-from matrixcowork.i18n import _
-from matrixcowork.permissions import Access
-from matrixcowork.store import Migration
+from matrixcowork.ops.devserver import DevServer
 from tests.helpers import Bot, Member
 
 

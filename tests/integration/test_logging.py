@@ -6,8 +6,8 @@ import io
 import json
 import logging
 
-from matrixcowork.logs import setup_logging
-from matrixcowork.session import CREDENTIALS_FILE
+from matrixcowork.core.logs import setup_logging
+from matrixcowork.core.session import CREDENTIALS_FILE
 from tests.helpers import Member
 from tests.integration.test_foundation import room_with_bot
 

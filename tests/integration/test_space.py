@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from matrixcowork.devserver import DevServer
 from matrixcowork.features.space.powers import CREATOR_LEVEL
+from matrixcowork.ops.devserver import DevServer
 from tests.helpers import Bot, Member, bot_config, unique
 
 from .space_world import (

@@ -15,10 +15,10 @@ import aiohttp
 import yaml
 
 from matrixcowork import __version__
-from matrixcowork.config import Config
-from matrixcowork.devserver import free_port
-from matrixcowork.health import DB_FILE
-from matrixcowork.store import Store
+from matrixcowork.core.config import Config
+from matrixcowork.core.store import Store
+from matrixcowork.ops.devserver import free_port
+from matrixcowork.ops.health import DB_FILE
 from tests.helpers import Bot, Member
 from tests.integration.test_foundation import room_with_bot
 

@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from matrixcowork.tracked import normalize_key
+from matrixcowork.core.tracked import normalize_key
 
 VS16 = "\ufe0f"
 ONSITE, REMOTE = "\U0001F3E2", "\U0001F3E0"  # 🏢 🏠

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from matrixcowork.commands import Command, CommandRouter
+from matrixcowork.core.commands import Command, CommandRouter
 from tests.helpers import Bot, Member
 from tests.integration.space_world import community, join, provisioned, resolve
 

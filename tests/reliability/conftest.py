@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from matrixcowork.devserver import DevServer
+from matrixcowork.ops.devserver import DevServer
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from nio import (
 )
 from nio.api import RelationshipType
 
-from matrixcowork.devserver import Account, DevServer
-from matrixcowork.tracked import normalize_key
+from matrixcowork.core.tracked import normalize_key
+from matrixcowork.ops.devserver import Account, DevServer
 from tests.helpers import Seen, unique
 
 from .burst import Held

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from matrixcowork.config import ConfigError, load_config
+from matrixcowork.core.config import ConfigError, load_config
 from tests.unit.test_config import BROKEN as UNIT_KINDS
 
 BASE = """\

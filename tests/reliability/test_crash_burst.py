@@ -21,11 +21,11 @@ import yaml
 from nio import AsyncClient, RoomRedactResponse, RoomSendResponse
 from nio.api import RoomPreset
 
-from matrixcowork.devserver import DevServer
-from matrixcowork.health import DB_FILE
+from matrixcowork.core.session import CREDENTIALS_FILE
+from matrixcowork.core.tracked import Reaction
 from matrixcowork.meetings import rsvp
-from matrixcowork.session import CREDENTIALS_FILE
-from matrixcowork.tracked import Reaction
+from matrixcowork.ops.devserver import DevServer
+from matrixcowork.ops.health import DB_FILE
 from tests.helpers import Member, Seen, unique
 
 from .botprocess import BotProcess

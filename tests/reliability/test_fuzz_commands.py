@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matrixcowork.chat import Chat
+from matrixcowork.core.chat import Chat
 from tests.helpers import Member
 from tests.integration.space_world import barrier, invite_into_space, join
 

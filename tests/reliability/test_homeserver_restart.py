@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from matrixcowork.clock import FakeClock
+from matrixcowork.core.clock import FakeClock
 from matrixcowork.features.checkin import CheckinFeature
-from matrixcowork.health import DB_FILE
+from matrixcowork.ops.health import DB_FILE
 from tests.helpers import Bot, Member, berlin, bot_config, make_member, unique
 from tests.integration.space_world import barrier
 

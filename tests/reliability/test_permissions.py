@@ -5,7 +5,7 @@ covered without touching this test."""
 
 from __future__ import annotations
 
-from matrixcowork.permissions import Access
+from matrixcowork.core.permissions import Access
 from tests.helpers import Member
 from tests.integration.space_world import barrier, invite_into_space, join
 

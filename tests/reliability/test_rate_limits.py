@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from matrixcowork.chat import Chat, txn_for
-from matrixcowork.clock import FakeClock
+from matrixcowork.core.chat import Chat, txn_for
+from matrixcowork.core.clock import FakeClock
 from matrixcowork.features.checkin import CheckinFeature
 from matrixcowork.features.sync import SyncFeature
 from tests.helpers import Bot, berlin, bot_config, make_member
@@ -83,8 +83,9 @@ async def test_default_rate_limits_deliver_everything_once(
     caplog.set_level(logging.WARNING, logger="nio.client.async_client")
     started = time.monotonic()
     try:
-        await bot.start()
+        await bot.start(first_pass=False)
         sent = record_sends(bot.services.chat)
+        await bot.services.scheduler.run_due()
         await provisioned(bot)
         rooms = {r["key"]: await bot.services.rooms.room_id(r["key"]) for r in config["rooms"]}
         await asyncio.gather(*(

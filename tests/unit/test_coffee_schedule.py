@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from matrixcowork.config import ConfigError, parse_config
+from matrixcowork.core.config import ConfigError, parse_config
 from matrixcowork.features.coffee.config import CoffeeConfig
 from matrixcowork.features.coffee.schedule import CoffeeSchedule
 

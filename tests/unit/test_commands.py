@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from matrixcowork import arguments
-from matrixcowork.commands import Arg, ArgError, Command, CommandContext, CommandRouter
-from matrixcowork.permissions import Access
+from matrixcowork.core import arguments
+from matrixcowork.core.commands import Arg, ArgError, Command, CommandContext, CommandRouter
+from matrixcowork.core.permissions import Access
 
 TZ = ZoneInfo("Europe/Berlin")
 

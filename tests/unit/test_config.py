@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from matrixcowork.config import ConfigError, load_config, parse_config
+from matrixcowork.core.config import ConfigError, load_config, parse_config
 
 VALID = {
     "homeserver": "https://matrix.example.org",

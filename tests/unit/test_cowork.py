@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from matrixcowork.config import ConfigError, parse_config
+from matrixcowork.core.config import ConfigError, parse_config
 from matrixcowork.features.checkin.config import CoreHours
 from matrixcowork.features.cowork.focus import MAX_GOAL, goal_text, has_key, replied_to
 from matrixcowork.features.cowork.openroom import next_window
@@ -104,7 +104,7 @@ def test_without_core_hours_the_open_room_can_be_switched_off() -> None:
 def test_the_example_config_documents_coworking() -> None:
     from pathlib import Path
 
-    from matrixcowork.config import load_config
+    from matrixcowork.core.config import load_config
 
     example = Path(__file__).parents[2] / "config.example.yaml"
     parsed = load_config(example, environ={"MATRIXCOWORK_PASSWORD": "x"})

@@ -9,15 +9,15 @@ from zoneinfo import ZoneInfo
 
 from nio import AsyncClient
 
-from matrixcowork import crypto
-from matrixcowork.chat import CLIENT_CONFIG
+from matrixcowork.core import crypto
+from matrixcowork.core.chat import CLIENT_CONFIG
+from matrixcowork.core.store import Store
 from matrixcowork.features.encryption import (
     MIGRATIONS,
     last_notice,
     notice_due,
     record_notice,
 )
-from matrixcowork.store import Store
 
 NOON = datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 

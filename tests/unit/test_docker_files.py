@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from matrixcowork.cli import EXIT_CONFIG, build_parser
-from matrixcowork.config import ENV_KEYS, ENV_PREFIX, WebConfig, parse_config
+from matrixcowork.core.config import ENV_KEYS, ENV_PREFIX, WebConfig, parse_config
 
 REPO = Path(__file__).resolve().parents[2]
 DOCKER = REPO / "docker"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from matrixcowork.formatting import mention, message_content, to_plain
-from matrixcowork.i18n import escape
+from matrixcowork.core.formatting import mention, message_content, to_plain
+from matrixcowork.core.i18n import escape
 
 
 def test_notice_has_html_and_plain_body() -> None:

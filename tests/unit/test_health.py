@@ -6,10 +6,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from matrixcowork.config import WebConfig
-from matrixcowork.devserver import free_port
-from matrixcowork.health import Health, age_since, parse_stamp
-from matrixcowork.web import WebServer, WebServerError
+from matrixcowork.core.config import WebConfig
+from matrixcowork.ops.devserver import free_port
+from matrixcowork.ops.health import Health, age_since, parse_stamp
+from matrixcowork.ops.web import WebServer, WebServerError
 
 
 def test_verdict_on_the_age_of_the_last_sync() -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from babel.messages.extract import extract_from_dir
 
 import matrixcowork
-from matrixcowork.i18n import I18n, Markup, escape
+from matrixcowork.core.i18n import I18n, Markup, escape
 
 PACKAGE = Path(matrixcowork.__file__).parent
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import re
 
-from matrixcowork.config import JitsiConfig
-from matrixcowork.jitsi import (
+from matrixcowork.core.config import JitsiConfig
+from matrixcowork.core.jitsi import (
     RANDOM_BYTES,
     Jitsi,
     random_part,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from matrixcowork.logs import redact_also, setup_logging
+from matrixcowork.core.logs import redact_also, setup_logging
 
 PASSWORD = "correct-horse-battery-staple"
 ACCESS_TOKEN = "syt_Y293b3JrLWJvdA_KxVqWbJfGvLhNnTtRrPp_0AbCdE"
@@ -42,7 +42,7 @@ def fail_with(secret: str) -> None:
 @pytest.mark.parametrize("level", LEVELS)
 def test_configured_secrets_never_appear_at_any_level(logged: Setup, level: int) -> None:
     buffer = logged("DEBUG")
-    log = logging.getLogger("matrixcowork.session")
+    log = logging.getLogger("matrixcowork.core.session")
 
     log.log(level, f"inline {PASSWORD} and {ACCESS_TOKEN}")
     log.log(level, "as args %s / %r", PASSWORD, {"token": ACCESS_TOKEN})
@@ -94,23 +94,23 @@ def test_one_line_per_record_even_with_newlines_in_member_text(logged: Setup) ->
     buffer = logged("INFO")
     forged = "!help\n2026-12-01 09:00:00,000 ERROR matrixcowork: forged"
 
-    logging.getLogger("matrixcowork.loop").info("command from %s: %s", "@ben:x", forged)
+    logging.getLogger("matrixcowork.core.loop").info("command from %s: %s", "@ben:x", forged)
 
     lines = buffer.getvalue().splitlines()
     assert len(lines) == 1
-    assert lines[0].endswith("INFO matrixcowork.loop: command from @ben:x: !help\\n"
+    assert lines[0].endswith("INFO matrixcowork.core.loop: command from @ben:x: !help\\n"
                              "2026-12-01 09:00:00,000 ERROR matrixcowork: forged")
 
 
 def test_level_is_configurable(logged: Setup) -> None:
     buffer = logged("WARNING")
-    log = logging.getLogger("matrixcowork.loop")
+    log = logging.getLogger("matrixcowork.core.loop")
 
     log.info("routine")
     log.warning("sync failed: %s", "M_UNKNOWN")
 
     assert buffer.getvalue().count("\n") == 1
-    assert " WARNING matrixcowork.loop: sync failed: M_UNKNOWN" in buffer.getvalue()
+    assert " WARNING matrixcowork.core.loop: sync failed: M_UNKNOWN" in buffer.getvalue()
 
 
 def test_a_record_with_bad_arguments_does_not_break_the_caller(logged: Setup) -> None:

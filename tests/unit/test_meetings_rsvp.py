@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from matrixcowork.core.tracked import Reaction
 from matrixcowork.meetings.rsvp import answers, is_here, who
-from matrixcowork.tracked import Reaction
 
 
 def test_latest_standing_reaction_wins_and_other_keys_do_not_count() -> None:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matrixcowork.clock import FakeClock
-from matrixcowork.scheduling import RETRY, Cron, Scheduler, instant_of
+from matrixcowork.core.clock import FakeClock
+from matrixcowork.core.scheduling import RETRY, Cron, Scheduler, instant_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

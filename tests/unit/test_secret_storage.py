@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from matrixcowork import secret_storage as ssss
+from matrixcowork.core import secret_storage as ssss
 
 
 def test_a_recovery_key_reads_back_with_or_without_its_spaces() -> None:

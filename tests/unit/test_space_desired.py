@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matrixcowork.config import RoomConfig, parse_config
+from matrixcowork.core.config import RoomConfig, parse_config
 from matrixcowork.features.space.config import SpaceConfig
 from matrixcowork.features.space.desired import (
     child_link,

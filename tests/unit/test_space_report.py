@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from matrixcowork.core.formatting import to_html, to_plain
+from matrixcowork.core.i18n import I18n
 from matrixcowork.features.space.report import Report
-from matrixcowork.formatting import to_html, to_plain
-from matrixcowork.i18n import I18n
 
 TZ = ZoneInfo("Europe/Berlin")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matrixcowork.config import ConfigError, load_config, parse_config
+from matrixcowork.core.config import ConfigError, load_config, parse_config
 
 VALID = {
     "homeserver": "https://matrix.example.org",

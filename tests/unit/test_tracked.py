@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from nio import AsyncClient, Event
 
-from matrixcowork.chat import Chat
-from matrixcowork.clock import FakeClock
-from matrixcowork.store import Store
-from matrixcowork.tracked import (
+from matrixcowork.core.chat import Chat
+from matrixcowork.core.clock import FakeClock
+from matrixcowork.core.store import Store
+from matrixcowork.core.tracked import (
     Reaction,
     ReactionHandler,
     TrackedPost,

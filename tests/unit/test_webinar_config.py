@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from matrixcowork.config import ConfigError, parse_config
+from matrixcowork.core.config import ConfigError, parse_config
 
 BASE = {
     "homeserver": "https://matrix.example.org", "user_id": "@bot:example.org",

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
+from matrixcowork.core.i18n import I18n
 from matrixcowork.features.webinars.listing import PublicEvent
 from matrixcowork.features.webinars.page import render_page
-from matrixcowork.i18n import I18n
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2027, 1, 14, 17, 0, tzinfo=UTC)

@@ -10,15 +10,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import partial
 
-from ...arguments import month
-from ...commands import Arg, ArgError, CommandContext, command
-from ...i18n import _
-from ...offers import LAST_COWORKING_DAY
-from ...permissions import Access
-from ...postedits import CoalescedEdits
-from ...rooms import display_name
-from ...services import Services
-from ...tracked import Reaction, ReactionHandler, TrackedPost
+from ...core.arguments import month
+from ...core.commands import Arg, ArgError, CommandContext, command
+from ...core.i18n import _
+from ...core.offers import LAST_COWORKING_DAY
+from ...core.permissions import Access
+from ...core.postedits import CoalescedEdits
+from ...core.rooms import display_name
+from ...core.services import Services
+from ...core.tracked import Reaction, ReactionHandler, TrackedPost
 from .. import Feature
 from . import db, queries
 from .config import CheckinConfig

@@ -13,13 +13,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
-from ...chat import ChatError, txn_for
-from ...clock import WEEKDAYS
-from ...i18n import _
-from ...postedits import CoalescedEdits
-from ...scheduling import Action, Cron
-from ...services import Services
-from ...tracked import TrackedPost
+from ...core.chat import ChatError, txn_for
+from ...core.clock import WEEKDAYS
+from ...core.i18n import _
+from ...core.postedits import CoalescedEdits
+from ...core.scheduling import Action, Cron
+from ...core.services import Services
+from ...core.tracked import TrackedPost
 from .config import CheckinConfig
 from .stats import MODES
 

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from ...config import Config
-from ...health import DB_FILE
-from ...store import Store, StoreError
+from ...core.config import Config
+from ...core.store import Store, StoreError
+from ...ops.health import DB_FILE
 from . import db
 
 FIELDS = ("day", "user_id", "mode", "checked_in_at", "source", "note")

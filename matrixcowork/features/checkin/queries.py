@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ...store import Store
+from ...core.store import Store
 
 
 async def last_day(store: Store, user_id: str) -> date | None:

@@ -7,8 +7,8 @@ from datetime import date
 
 from babel.dates import get_day_names
 
-from ...formatting import command_text, mention
-from ...i18n import I18n, Markup, _, escape
+from ...core.formatting import command_text, mention
+from ...core.i18n import I18n, Markup, _, escape
 from .config import CheckinConfig
 from .db import Attendance
 from .stats import MODES, MonthStats

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from ...arguments import integer
-from ...commands import Arg, CommandContext, command
-from ...i18n import _
-from ...offers import KNOW_MEMBER
-from ...rooms import display_name
-from ...scheduling import Cron
-from ...services import Services
+from ...core.arguments import integer
+from ...core.commands import Arg, CommandContext, command
+from ...core.i18n import _
+from ...core.offers import KNOW_MEMBER
+from ...core.rooms import display_name
+from ...core.scheduling import Cron
+from ...core.services import Services
 from .. import Feature
 from . import db
 from .config import CoffeeConfig

@@ -6,7 +6,7 @@ from datetime import time
 
 from pydantic import Field
 
-from ...config import Section, TimeOfDay, Weekday
+from ...core.config import Section, TimeOfDay, Weekday
 
 
 class CoffeeConfig(Section):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ...store import Migration, Store
+from ...core.store import Migration, Store
 
 MIGRATIONS = (
     Migration(

@@ -17,12 +17,12 @@ from datetime import date, datetime, timedelta
 
 from nio.api import RoomPreset
 
-from ...chat import ChatError, txn_for
-from ...jitsi import LAYOUT_EVENT, WIDGET_EVENT, Jitsi, with_widget_on_top
-from ...offers import MEMBER_CARD
-from ...permissions import Access
-from ...services import Services
-from ...tracked import TrackedPost, normalize_key
+from ...core.chat import ChatError, txn_for
+from ...core.jitsi import LAYOUT_EVENT, WIDGET_EVENT, Jitsi, with_widget_on_top
+from ...core.offers import MEMBER_CARD
+from ...core.permissions import Access
+from ...core.services import Services
+from ...core.tracked import TrackedPost, normalize_key
 from . import db
 from .config import CoffeeConfig
 from .pairing import pair_up, recent_pairs

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ...clock import WEEKDAYS
+from ...core.clock import WEEKDAYS
 from .config import CoffeeConfig
 
 EPOCH = date(1970, 1, 5)  # a Monday

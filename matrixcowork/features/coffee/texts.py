@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ...formatting import command_text, link, mention
-from ...i18n import I18n, Markup, _
+from ...core.formatting import command_text, link, mention
+from ...core.i18n import I18n, Markup, _
 from .db import Participant
 
 STATS_ROUNDS = 6  # rounds listed one by one; the met-rate covers all given

@@ -11,13 +11,13 @@ import logging
 
 from nio import RoomMessageText
 
-from ...arguments import one_line
-from ...commands import Arg, CommandContext, command
-from ...config import Config
-from ...i18n import _
+from ...core.arguments import one_line
+from ...core.commands import Arg, CommandContext, command
+from ...core.config import Config
+from ...core.i18n import _
+from ...core.services import Services
+from ...core.tracked import ReactionHandler
 from ...meetings import db as meetings_db
-from ...services import Services
-from ...tracked import ReactionHandler
 from .. import EventHandler, Feature
 from . import db
 from .calls import Calls

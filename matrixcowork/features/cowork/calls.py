@@ -11,12 +11,12 @@ import asyncio
 import logging
 from datetime import datetime
 
-from ...chat import ChatError, txn_for
-from ...commands import CommandContext
-from ...i18n import _
-from ...jitsi import Jitsi
+from ...core.chat import ChatError, txn_for
+from ...core.commands import CommandContext
+from ...core.i18n import _
+from ...core.jitsi import Jitsi
+from ...core.services import Services
 from ...meetings import widget
-from ...services import Services
 from . import db
 from .config import CoworkingConfig
 from .db import Call

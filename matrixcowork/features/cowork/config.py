@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from ...config import Config, Duration, Section
+from ...core.config import Config, Duration, Section
 
 
 class CoworkingConfig(Section):

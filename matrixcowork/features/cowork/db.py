@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ...core.store import Migration, Store
 from ...meetings.db import from_utc_text, utc_text
-from ...store import Migration, Store
 
 RUNNING, DONE = "running", "done"
 BY_COMMAND, BY_REACTION, BY_REPLY = "command", "reaction", "reply"

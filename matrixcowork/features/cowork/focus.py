@@ -17,14 +17,14 @@ from typing import Any
 
 from nio import RoomMessageText
 
-from ...chat import ChatError, txn_for
-from ...commands import ArgError, CommandContext
-from ...formatting import mention
-from ...i18n import _
-from ...postedits import CoalescedEdits
-from ...rooms import display_name
-from ...services import Services
-from ...tracked import Reaction, ReactionHandler, TrackedPost, normalize_key
+from ...core.chat import ChatError, txn_for
+from ...core.commands import ArgError, CommandContext
+from ...core.formatting import mention
+from ...core.i18n import _
+from ...core.postedits import CoalescedEdits
+from ...core.rooms import display_name
+from ...core.services import Services
+from ...core.tracked import Reaction, ReactionHandler, TrackedPost, normalize_key
 from . import db
 from .db import BY_COMMAND, BY_REACTION, BY_REPLY, RUNNING, Sprint
 from .texts import GOAL_NOTED_KEY, JOIN_KEY, REACHED_KEY, CoworkTexts

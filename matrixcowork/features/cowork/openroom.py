@@ -15,12 +15,12 @@ from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from ...clock import WEEKDAYS
-from ...i18n import _
+from ...core.clock import WEEKDAYS
+from ...core.i18n import _
+from ...core.services import Services
 from ...meetings import db as meetings
 from ...meetings.engine import MeetingEngine
 from ...meetings.steps import START, Timing
-from ...services import Services
 from .texts import OpenRoomTexts
 
 KIND = "cowork"

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_timedelta
 
-from ...formatting import command_text, link
-from ...i18n import I18n, Markup, _, escape
+from ...core.formatting import command_text, link
+from ...core.i18n import I18n, Markup, _, escape
 from ...meetings.db import Occurrence
 from ...meetings.render import MeetingTexts, blocks
 from .db import FocusFigures

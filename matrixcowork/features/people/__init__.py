@@ -14,14 +14,14 @@ from functools import partial
 
 from nio import RoomMemberEvent
 
-from ...arguments import user_id
-from ...chat import txn_for
-from ...commands import Arg, ArgError, CommandContext, command
-from ...formatting import command_text
-from ...i18n import _
-from ...offers import KNOW_MEMBER, LAST_COWORKING_DAY, MEMBER_CARD, WEBINARS_GIVEN
-from ...rooms import display_name
-from ...services import Services
+from ...core.arguments import user_id
+from ...core.chat import txn_for
+from ...core.commands import Arg, ArgError, CommandContext, command
+from ...core.formatting import command_text
+from ...core.i18n import _
+from ...core.offers import KNOW_MEMBER, LAST_COWORKING_DAY, MEMBER_CARD, WEBINARS_GIVEN
+from ...core.rooms import display_name
+from ...core.services import Services
 from .. import EventHandler, Feature
 from . import db
 from .config import PeopleConfig

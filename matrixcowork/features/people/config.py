@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...config import Section
+from ...core.config import Section
 
 
 class PeopleConfig(Section):

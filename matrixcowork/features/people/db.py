@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ...store import Migration, Store
+from ...core.store import Migration, Store
 
 MIGRATIONS = (
     Migration(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from ...chat import ChatError
-from ...services import Services
+from ...core.chat import ChatError
+from ...core.services import Services
 from . import db
 from .texts import PeopleTexts
 

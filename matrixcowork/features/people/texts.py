@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from ...formatting import mention
-from ...i18n import I18n, _, escape
+from ...core.formatting import mention
+from ...core.i18n import I18n, _, escape
 from .db import Profile
 from .search import Match
 

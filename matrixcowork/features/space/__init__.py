@@ -12,12 +12,12 @@ import logging
 
 from nio import RoomMemberEvent
 
-from ...arguments import user_id
-from ...chat import ChatError
-from ...commands import Arg, CommandContext, command
-from ...i18n import _, escape
-from ...permissions import Access
-from ...services import Services
+from ...core.arguments import user_id
+from ...core.chat import ChatError
+from ...core.commands import Arg, CommandContext, command
+from ...core.i18n import _, escape
+from ...core.permissions import Access
+from ...core.services import Services
 from .. import EventHandler, Feature
 from . import db
 from .config import SpaceConfig

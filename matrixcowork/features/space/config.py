@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ...config import LOCALPART_RE, Config, Section
+from ...core.config import LOCALPART_RE, Config, Section
 
 
 class SpaceConfig(Section):

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...config import Config, RoomConfig
-from ...i18n import _
+from ...core.config import Config, RoomConfig
+from ...core.i18n import _
 from .config import SpaceConfig
 from .roomstate import RoomState
 

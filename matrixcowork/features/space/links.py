@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ...config import Config
-from ...formatting import MATRIX_TO, link
-from ...i18n import Markup
-from ...rooms import RoomDirectory
+from ...core.config import Config
+from ...core.formatting import MATRIX_TO, link
+from ...core.i18n import Markup
+from ...core.rooms import RoomDirectory
 
 
 def room_link(config: Config, rooms: RoomDirectory, key: str) -> Markup:

@@ -13,10 +13,10 @@ import logging
 
 from nio import RoomMemberEvent
 
-from ...chat import txn_for
-from ...formatting import command_text, mention
-from ...i18n import _
-from ...services import Services
+from ...core.chat import txn_for
+from ...core.formatting import command_text, mention
+from ...core.i18n import _
+from ...core.services import Services
 from . import db
 from .links import room_link
 

@@ -18,13 +18,13 @@ from typing import Any
 
 from nio.api import RoomPreset
 
-from ...chat import Chat, ChatError
-from ...config import Config, RoomConfig
-from ...formatting import mention
-from ...i18n import I18n, Markup, _
-from ...permissions import Permissions
-from ...rooms import RoomDirectory
-from ...store import Store
+from ...core.chat import Chat, ChatError
+from ...core.config import Config, RoomConfig
+from ...core.formatting import mention
+from ...core.i18n import I18n, Markup, _
+from ...core.permissions import Permissions
+from ...core.rooms import RoomDirectory
+from ...core.store import Store
 from . import db, desired
 from .report import Report
 from .roomstate import RoomState, fetch_state

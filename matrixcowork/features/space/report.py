@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...i18n import I18n, _
+from ...core.i18n import I18n, _
 
 
 @dataclass

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...chat import Chat
+from ...core.chat import Chat
 from .powers import creators, effective_level, room_version, state_level
 
 SPACE_TYPE = "m.space"

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ...chat import Chat
-from ...config import Config
-from ...formatting import to_html, to_plain
-from ...health import DB_FILE
-from ...i18n import I18n
-from ...permissions import Permissions
-from ...rooms import RoomDirectory
-from ...session import connect
-from ...store import Store, secure_dir
+from ...core.chat import Chat
+from ...core.config import Config
+from ...core.formatting import to_html, to_plain
+from ...core.i18n import I18n
+from ...core.permissions import Permissions
+from ...core.rooms import RoomDirectory
+from ...core.session import connect
+from ...core.store import Store, secure_dir
+from ...ops.health import DB_FILE
 from . import SpaceFeature
 from .provision import Provisioner
 

@@ -10,19 +10,19 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from ...arguments import integer, local_datetime, one_line
-from ...commands import Arg, CommandContext, command
-from ...formatting import command_text
-from ...i18n import Markup, _, escape
+from ...core.arguments import integer, local_datetime, one_line
+from ...core.commands import Arg, CommandContext, command
+from ...core.formatting import command_text
+from ...core.i18n import Markup, _, escape
+from ...core.permissions import Access
+from ...core.services import Services
+from ...core.tracked import ReactionHandler
 from ...meetings import db as meetings_db
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
 from ...meetings.recurrence import parse_recurrence
 from ...meetings.series import Series
 from ...meetings.steps import Timing
-from ...permissions import Access
-from ...services import Services
-from ...tracked import ReactionHandler
 from .. import Feature
 from . import agenda
 from .config import SyncConfig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...store import Migration, Store
+from ...core.store import Migration, Store
 
 MIGRATIONS = (
     Migration(

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from pydantic import Field, field_validator, model_validator
 
-from ...config import Duration, Section
+from ...core.config import Duration, Section
 from ...meetings.recurrence import parse_recurrence
 
 

@@ -23,16 +23,16 @@ from typing import Any
 from aiohttp import web
 from nio import RedactedEvent, RedactionEvent, UnknownEvent
 
-from ...commands import Arg, CommandContext, command
-from ...i18n import _
+from ...core.commands import Arg, CommandContext, command
+from ...core.i18n import _
+from ...core.offers import WEBINARS_GIVEN
+from ...core.permissions import Access
+from ...core.services import Services
+from ...core.tracked import ReactionHandler
 from ...meetings import db as meetings_db
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
 from ...meetings.steps import END, Timing
-from ...offers import WEBINARS_GIVEN
-from ...permissions import Access
-from ...services import Services
-from ...tracked import ReactionHandler
 from .. import Feature
 from . import args, db, poll, queries
 from .config import WebinarsConfig

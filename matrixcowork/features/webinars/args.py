@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ...arguments import integer, local_datetime
-from ...commands import ArgError
-from ...i18n import _
+from ...core.arguments import integer, local_datetime
+from ...core.commands import ArgError
+from ...core.i18n import _
 from .poll import MAX_SLOTS
 
 if TYPE_CHECKING:
-    from ...commands import CommandContext
+    from ...core.commands import CommandContext
 
 MAX_TITLE = 120
 MAX_DESCRIPTION = 1000

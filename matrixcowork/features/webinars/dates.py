@@ -11,8 +11,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from ...chat import ChatError, txn_for
-from ...services import Services
+from ...core.chat import ChatError, txn_for
+from ...core.services import Services
 from . import db, poll
 from .db import Poll, Webinar
 from .poll import Response, Slot

@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ...core.store import Migration, Store
 from ...meetings.db import from_utc_text, utc_text
-from ...store import Migration, Store
 from .poll import Response, Slot
 
 PROPOSED, SCHEDULED, HELD, CANCELLED = "proposed", "scheduled", "held", "cancelled"

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 from aiohttp import web
 
-from ...formatting import link
-from ...i18n import _
+from ...core.formatting import link
+from ...core.i18n import _
+from ...core.services import Services
 from ...meetings import db as meetings
 from ...meetings.engine import MeetingEngine
-from ...services import Services
 from . import db
 from .calendar import build_calendar
 from .listing import SYNC, WEBINAR, public_events

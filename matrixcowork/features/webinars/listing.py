@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from ...core.services import Services
 from ...meetings import db as meetings
 from ...meetings.db import CANCELLED, Occurrence
-from ...services import Services
 from . import db
 
 WEBINAR, SYNC = "webinar", "sync"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from ...i18n import I18n, _
+from ...core.i18n import I18n, _
 from .listing import PublicEvent
 
 STYLE = """

@@ -6,14 +6,14 @@ votes first reach `vote_threshold`, the proposer is told once that they can find
 
 from __future__ import annotations
 
-from ...chat import txn_for
-from ...formatting import mention
-from ...i18n import Markup
+from ...core.chat import txn_for
+from ...core.formatting import mention
+from ...core.i18n import Markup
+from ...core.postedits import CoalescedEdits
+from ...core.services import Services
+from ...core.tracked import Reaction, TrackedPost, normalize_key
 from ...meetings import db as meetings
 from ...meetings.engine import MeetingEngine
-from ...postedits import CoalescedEdits
-from ...services import Services
-from ...tracked import Reaction, TrackedPost, normalize_key
 from . import db
 from .db import Webinar
 from .texts import WebinarTexts

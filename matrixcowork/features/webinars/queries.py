@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...store import Store
+from ...core.store import Store
 
 
 async def given_by(store: Store, user_id: str) -> int:

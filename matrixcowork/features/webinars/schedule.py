@@ -13,13 +13,13 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from ...chat import ChatError, txn_for
-from ...formatting import link
+from ...core.chat import ChatError, txn_for
+from ...core.formatting import link
+from ...core.postedits import CoalescedEdits
+from ...core.services import Services
 from ...meetings import db as meetings
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
-from ...postedits import CoalescedEdits
-from ...services import Services
 from . import db
 from .dates import DatePolls
 from .db import Webinar

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from ...i18n import I18n, Markup, _, escape
+from ...core.i18n import I18n, Markup, _, escape
 from ...meetings.render import blocks
 from . import db
 from .db import Webinar

@@ -40,7 +40,7 @@ def escape(value: object) -> str:
 def _load_catalog(language: str) -> dict[str, str]:
     if language == "en":
         return {}
-    with resources.files("matrixcowork.locales").joinpath(f"{language}.po").open("rb") as fh:
+    with resources.files("matrixcowork.core.locales").joinpath(f"{language}.po").open("rb") as fh:
         catalog = read_po(fh, locale=language)
     return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
 

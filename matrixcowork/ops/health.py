@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import ENV_PREFIX, Config, ConfigError, load_config
-from .store import LAST_SYNC_KEY, Store, StoreError
+from ..core.config import ENV_PREFIX, Config, ConfigError, load_config
+from ..core.store import LAST_SYNC_KEY, Store, StoreError
 
 DEFAULT_MAX_AGE = 120.0
 DB_FILE = "matrixcowork.db"

@@ -34,7 +34,7 @@ from pydantic import (
 )
 
 if TYPE_CHECKING:
-    from .features import Feature
+    from ..features import Feature
 
 ENV_PREFIX = "MATRIXCOWORK_"
 ENV_KEYS = ("homeserver", "user_id", "password", "access_token", "data_dir", "recovery_key")
@@ -236,7 +236,7 @@ def config_model(features: tuple[type[Feature], ...] | None = None) -> type[Conf
     """The whole config: the core's keys plus each feature's section (absent: off, unless the
     feature is on by default)."""
     if features is None:
-        from .features.catalog import FEATURES  # the list of features, the one place naming them
+        from ..features.catalog import FEATURES  # the list of features, the one place naming them
 
         features = tuple(FEATURES)
     fields: dict[str, Any] = {}

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from aiohttp import web
 
-from .config import WebConfig
+from ..core.config import WebConfig
 from .health import Health
 
 log = logging.getLogger(__name__)

@@ -22,9 +22,9 @@ from nio import (
     SyncResponse,
 )
 
+from ..features import EventHandler
 from . import crypto
 from .commands import CommandRouter
-from .features import EventHandler
 from .services import Services
 
 log = logging.getLogger(__name__)

@@ -79,10 +79,10 @@ def run_demo(directory: str, port: int) -> int:
 
 
 async def _demo(folder: Path, server: Any) -> int:
-    from .app import App
-    from .config import parse_config
+    from ..app import App
+    from ..core.config import parse_config
+    from ..core.logs import setup_logging
     from .demo_story import play
-    from .logs import setup_logging
 
     passwords = _passwords(folder)
     accounts = {name: server.register(name, pw) for name, pw in passwords.items()}

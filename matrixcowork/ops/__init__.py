@@ -1,0 +1,1 @@
+"""For operators: the health check, the web server, the local homeserver and the demo."""
