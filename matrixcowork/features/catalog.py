@@ -8,6 +8,7 @@ from .checkin import CheckinFeature
 from .coffee import CoffeeFeature
 from .cowork import CoworkFeature
 from .encryption import EncryptionFeature
+from .links import LinksFeature
 from .people import PeopleFeature
 from .space import SpaceFeature
 from .status import StatusFeature
@@ -24,4 +25,5 @@ FEATURES: list[type[Feature]] = [
     CoworkFeature,
     EncryptionFeature,
     WebinarsFeature,
+    LinksFeature,
 ]
