@@ -204,19 +204,9 @@ class Chat:
                 f"relations of {event_id}", ErrorResponse("relations request failed")
             ) from None
 
-    async def references_to(self, room_id: str, event_id: str) -> list[Any]:
-        """Every event the homeserver holds that references an event (e.g. the responses to a
-        poll), with what can be decrypted decrypted."""
-        relations = self.client.room_get_event_relations(
-            room_id, event_id, RelationshipType.reference
-        )
-        try:
-            return crypto.decrypted(self.client, room_id, [e async for e in relations])
-        except AttributeError:
-            # nio's iterator reads `next_batch` from an error response: a refused page.
-            raise ChatError(
-                f"references to {event_id}", ErrorResponse("relations request failed")
-            ) from None
+    async def references_to(self, room_id: str, event_id: str) -> list[Event]:
+        """Every event that references an event (e.g. the responses to a poll), decrypted."""
+        return await self.relations(room_id, event_id, RelationshipType.reference)
 
     # --- state and rooms ------------------------------------------------------------------
 
