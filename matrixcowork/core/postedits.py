@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from .chat import Chat
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 Render = Callable[[], Awaitable[str]]
 EDIT_DELAY = 1.0
+SHOWN_KEPT = 1000  # posts whose text is remembered; an older one is re-rendered and edited once
 
 
 class CoalescedEdits:
@@ -27,11 +29,14 @@ class CoalescedEdits:
         self.delay = delay
         self._pending: dict[str, tuple[str, Render]] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._shown: dict[str, str] = {}
+        self._shown: OrderedDict[str, str] = OrderedDict()
 
     def shown(self, event_id: str, text: str) -> None:
-        """Remember what a post says now (right after sending it)."""
+        """Remember what a post says now (right after sending it); the oldest are forgotten."""
         self._shown[event_id] = text
+        self._shown.move_to_end(event_id)
+        while len(self._shown) > SHOWN_KEPT:
+            self._shown.popitem(last=False)
 
     def request(self, room_id: str, event_id: str, render: Render) -> None:
         """The post's content changed: edit it soon with what `render` then returns."""
@@ -69,7 +74,7 @@ class CoalescedEdits:
             text = await render()
             if self._shown.get(event_id) != text:
                 await self.chat.edit(room_id, event_id, text)
-                self._shown[event_id] = text
+                self.shown(event_id, text)
         except asyncio.CancelledError:
             self._pending.setdefault(event_id, job)  # stopping: flush sends it
             raise

@@ -56,10 +56,16 @@ def _read(path: Path) -> Credentials | None:
 
 
 def _write(path: Path, creds: Credentials) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """Atomically: a crash while writing leaves the old file, never an empty one (which would
+    make the next start log in as a new device)."""
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(creds.__dict__, fh)
-    os.chmod(path, 0o600)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(partial, 0o600)
+    os.replace(partial, path)
 
 
 async def _token_works(client: AsyncClient) -> str | None:

@@ -1,0 +1,48 @@
+"""What the bot keeps on disk between starts: written whole or not at all, bounded in memory."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from matrixcowork.core import session
+from matrixcowork.core.postedits import SHOWN_KEPT, CoalescedEdits
+from matrixcowork.core.session import Credentials
+
+OLD = Credentials("http://hs", "@bot:hs", "OLDDEVICE", "old-token")
+NEW = Credentials("http://hs", "@bot:hs", "NEWDEVICE", "new-token")
+
+
+def test_credentials_are_replaced_whole_and_private(tmp_path: Path) -> None:
+    path = tmp_path / "credentials.json"
+    session._write(path, OLD)
+    session._write(path, NEW)
+    assert json.loads(path.read_text())["device_id"] == "NEWDEVICE"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["credentials.json"]
+
+
+def test_a_crash_while_writing_leaves_the_old_credentials(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "credentials.json"
+    session._write(path, OLD)
+
+    def dies(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(session.json, "dump", dies)
+    with pytest.raises(OSError):
+        session._write(path, NEW)
+    assert session._read(path) == OLD  # the next start keeps its device
+
+
+def test_the_texts_of_old_posts_are_forgotten() -> None:
+    edits = CoalescedEdits(chat=None)  # type: ignore[arg-type]
+    for n in range(SHOWN_KEPT + 5):
+        edits.shown(f"$post{n}", "text")
+    edits.shown("$post3", "seen again")  # …which was forgotten, and is remembered anew
+    assert len(edits._shown) == SHOWN_KEPT
+    assert "$post0" not in edits._shown and edits._shown["$post3"] == "seen again"
+    assert next(iter(edits._shown)) == "$post6"
