@@ -63,6 +63,14 @@ MIGRATIONS = (
         WHERE feature IN ('meetings.sync', 'meetings.webinar', 'meetings.cowork');
         """,
     ),
+    Migration(
+        "how often an occurrence was moved or cancelled (a calendar's SEQUENCE only goes up)",
+        """
+        ALTER TABLE meeting_occurrences ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
+        UPDATE meeting_occurrences
+        SET changes = (slot IS NOT NULL AND slot != start_utc) + (status = 'cancelled');
+        """,
+    ),
 )
 TABLES = (COMPONENT, MIGRATIONS)  # for the features that use the engine (`shared_tables`)
 
@@ -88,6 +96,7 @@ class Occurrence:
     conference: str
     status: str
     extra: dict[str, Any]
+    changes: int = 0  # moves and cancellations so far
 
     @property
     def end(self) -> datetime:
@@ -158,14 +167,17 @@ async def starting_from(store: Store, kind: str, start: datetime) -> list[Occurr
 
 async def set_status(store: Store, occurrence_id: int, status: str) -> None:
     await store.execute(
-        "UPDATE meeting_occurrences SET status = ? WHERE id = ?", (status, occurrence_id)
+        "UPDATE meeting_occurrences SET status = ?, "
+        "changes = changes + (? = 'cancelled' AND status != 'cancelled') WHERE id = ?",
+        (status, status, occurrence_id),
     )
 
 
 async def set_start(store: Store, occurrence_id: int, start: datetime) -> None:
     await store.execute(
-        "UPDATE meeting_occurrences SET start_utc = ? WHERE id = ?",
-        (utc_text(start), occurrence_id),
+        "UPDATE meeting_occurrences SET changes = changes + (start_utc != ?), start_utc = ? "
+        "WHERE id = ?",
+        (utc_text(start), utc_text(start), occurrence_id),
     )
 
 
@@ -237,4 +249,5 @@ def _occurrence(row: Any) -> Occurrence:
         conference=row["conference"],
         status=row["status"],
         extra=json.loads(row["extra"]),
+        changes=row["changes"],
     )

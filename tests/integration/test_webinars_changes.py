@@ -106,3 +106,21 @@ async def _proposal_posts(world, count: int):
     for number in range(1, count + 1):
         seen = await world.post(f"💡 Webinar proposal #{number}:")
         yield seen.event.event_id
+
+
+async def test_a_public_sync_moved_and_moved_back_only_ever_raises_its_sequence(
+    make_bot, members: dict[str, Member]
+) -> None:
+    world = await webinar_world(make_bot, members, sync={"public": True})
+    anna, room = world.anna, world.room
+    (first,) = await world.feed()  # the first tuesday of December, 1 Dec, as planned
+    assert int(first["SEQUENCE"]) == 0
+
+    for when in ("2026-12-03 18:00", "2026-12-01 18:00"):  # away, and back to its slot
+        moved = await anna.ask(room, f"!sync move {when}")
+        assert moved.body.startswith("Moved"), moved.body
+    (back,) = await world.feed()
+
+    assert str(back["UID"]) == str(first["UID"])
+    assert back.decoded("DTSTART") == first.decoded("DTSTART")
+    assert int(back["SEQUENCE"]) == 2  # a calendar ignores an update whose SEQUENCE is lower

@@ -100,8 +100,10 @@ class WebinarWorld:
         return Calendar.from_ical(text).walk("VEVENT")
 
 
-async def webinar_world(make_bot, members: dict[str, Member], **webinars: Any) -> WebinarWorld:
-    """Bot with webinars configured and its web server on; Anna creates both rooms."""
+async def webinar_world(make_bot, members: dict[str, Member], sync: dict[str, Any] | None = None,
+                        **webinars: Any) -> WebinarWorld:
+    """Bot with webinars configured and its web server on; Anna creates both rooms. With
+    `sync`, the monthly sync meets in the webinar room."""
     room_alias, lobby_alias = unique("webinare"), unique("lobby")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -111,6 +113,7 @@ async def webinar_world(make_bot, members: dict[str, Member], **webinars: Any) -
         webinars={"room": "webinars", "announce_rooms": ["lobby"], **webinars},
         web={"enabled": True, "port": port, "public_url": base_url},
         jitsi={"conference_prefix": "owl-webinar"},
+        **({"sync": {"room": "webinars", **sync}} if sync is not None else {}),
     )
     await bot.start()
     anna, ben, cem = members["anna"], members["ben"], members["cem"]

@@ -62,11 +62,10 @@ def _webinar_event(services: Services, occ: Occurrence, webinar: db.Webinar,
 
 
 def _sync_event(services: Services, occ: Occurrence, link: Link) -> PublicEvent:
-    """A sync keeps no change counter: moved from its slot and cancelled each count once."""
-    moved = occ.slot is not None and meetings.from_utc_text(occ.slot) != occ.start
+    """A sync's SEQUENCE is how often it was moved or cancelled."""
     cancelled = occ.status == CANCELLED
     return PublicEvent(
         uid=f"sync-{occ.id}@{services.config.server_name}", kind=SYNC, title=occ.title,
         start=occ.start, end=occ.end, link=link(occ), cancelled=cancelled,
-        sequence=int(moved) + int(cancelled),
+        sequence=occ.changes,
     )
