@@ -4,6 +4,8 @@ STATUS:CANCELLED) and the public page follow."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.helpers import Member, berlin
 
 from .sync_world import MAYBE, YES, mentioned, nick
@@ -124,3 +126,19 @@ async def test_a_public_sync_moved_and_moved_back_only_ever_raises_its_sequence(
     assert str(back["UID"]) == str(first["UID"])
     assert back.decoded("DTSTART") == first.decoded("DTSTART")
     assert int(back["SEQUENCE"]) == 2  # a calendar ignores an update whose SEQUENCE is lower
+
+
+async def test_the_feed_is_built_again_only_when_its_events_change(
+    make_bot, members: dict[str, Member]
+) -> None:
+    """About 140 requests a second used to rebuild it each time; now they get the same bytes
+    (the stamp of its last change) until something in it changes."""
+    world = await webinar_world(make_bot, members, sync={"public": True})
+    _, _, first = await world.fetch("/calendar.ics")
+    world.bot.clock.advance(timedelta(hours=1))
+    _, _, again = await world.fetch("/calendar.ics")
+    assert again == first
+
+    await world.anna.ask(world.room, "!sync move 2026-12-03 18:00")
+    _, _, changed = await world.fetch("/calendar.ics")
+    assert changed != first and "SEQUENCE:1" in changed

@@ -15,7 +15,7 @@ from ...meetings import db as meetings
 from ...meetings.engine import MeetingEngine
 from . import db
 from .calendar import build_calendar
-from .listing import SYNC, WEBINAR, public_events
+from .listing import SYNC, WEBINAR, PublicEvent, public_events
 from .page import render_page
 from .texts import WebinarTexts
 
@@ -35,6 +35,7 @@ class EventViews:
         self.texts = texts
         self.votes = votes
         self.t = services.i18n.t
+        self._feed: tuple[list[PublicEvent], bytes] | None = None  # the events and their feed
 
     def name_of(self, user_id: str) -> str:
         return self.engine.name_of(None, user_id)
@@ -91,9 +92,11 @@ class EventViews:
         now = self.services.clock.now()
         events = await public_events(self.services, now - FEED_PAST, self.name_of,
                                      self.engine.link)
-        body = build_calendar(events, self.community(), self.services.clock.tz, now,
-                              speaker_label=self.t(_("Speaker")))
-        return web.Response(body=body, content_type="text/calendar", charset="utf-8",
+        if self._feed is None or self._feed[0] != events:  # built again only when it changed
+            self._feed = (events, build_calendar(events, self.community(),
+                                                 self.services.clock.tz, now,
+                                                 speaker_label=self.t(_("Speaker"))))
+        return web.Response(body=self._feed[1], content_type="text/calendar", charset="utf-8",
                             headers={"Cache-Control": "max-age=300"})
 
     async def public_page(self, request: web.Request) -> web.Response:
