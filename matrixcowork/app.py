@@ -72,7 +72,8 @@ class App:
         redact_also(client.access_token)
         scheduler = Scheduler(self.clock)
         chat = Chat(client)
-        tracked = TrackedPosts(store, chat, self.clock)
+        permissions = Permissions(self.config, client)
+        tracked = TrackedPosts(store, chat, self.clock, permissions)
         await migrate(store, self._feature_classes)
         services = Services(
             config=self.config,
@@ -82,7 +83,7 @@ class App:
             clock=self.clock,
             i18n=I18n(self.config.language, self.config.tz),
             scheduler=scheduler,
-            permissions=Permissions(self.config, client),
+            permissions=permissions,
             rooms=RoomDirectory(self.config, chat),
             tracked=tracked,
         )
@@ -92,8 +93,8 @@ class App:
             if cls.enabled(self.config):
                 feature = cls(services)
                 router.register_all(feature.commands())
-                for kind, handler in feature.reactions().items():
-                    tracked.handle(feature.name, kind, handler)
+                for kind, declared in feature.reactions().items():
+                    tracked.handle(feature.name, kind, declared)
                 self.features.append(feature)
         dispatcher = Dispatcher(services, router, [tracked, *self.features])
         self.sync_loop = SyncLoop(services, dispatcher, self._start_features)

@@ -1,4 +1,9 @@
-"""Who may do what: organizers and moderators from config, members from the community space."""
+"""Who may do what: organizers and moderators from config, members from the community space.
+
+Fail closed: with a space in the config, nobody but organizers and moderators is trusted until
+the space is known (the first start before provisioning, or a provisioning that never
+succeeds). Without a space in the config, the community is the users of `allowed_servers`.
+"""
 
 from __future__ import annotations
 
@@ -44,10 +49,16 @@ class Permissions:
             return Access.MEMBER
         return Access.EVERYONE
 
+    def allows(self, user_id: str, access: Access) -> bool:
+        """Whether this user counts where a feature declared `access` (its reactions, votes,
+        poll answers, replies): the same rule as its commands."""
+        return self.access_of(user_id) >= access
+
     def is_member(self, user_id: str) -> bool:
-        """Joined to the space; without a space yet, anyone on the community's servers."""
+        """Joined to the space. Before the space is known, nobody; without a space in the
+        config, anyone on the community's servers."""
         if self._space_room_id is None:
-            return self.is_trusted_server(user_id)
+            return self._config.space is None and self.is_trusted_server(user_id)
         room = self._client.rooms.get(self._space_room_id)
         return bool(room and user_id in room.users and user_id not in room.invited_users)
 

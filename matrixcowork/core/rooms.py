@@ -23,7 +23,10 @@ class RoomDirectory:
     """Resolves `#alias:server` for a configured room key, once, and remembers it.
 
     The space feature creates the rooms under these aliases (and calls `remember`); features
-    ask `room_id(key)` and get None while a room does not exist yet.
+    ask `room_id(key)` and get None while a room does not exist yet. With a space in the
+    config, only rooms the space feature adopted are known (aliases are first come, first
+    served: a room someone else put under a configured alias is never used); without one, the
+    organizers made the rooms and an alias is looked up.
     """
 
     def __init__(self, config: Config, chat: Chat) -> None:
@@ -45,12 +48,12 @@ class RoomDirectory:
         self._ids.pop(key, None)
 
     async def room_id(self, key: str) -> str | None:
-        if key not in self._ids:
+        if key not in self._ids and self._config.space is None:
             room_id = await self._chat.resolve_alias(self.alias(key))
             if room_id is None:
                 return None
             self._ids[key] = room_id
-        return self._ids[key]
+        return self._ids.get(key)
 
     def key_of(self, room_id: str) -> str | None:
         return next((k for k, v in self._ids.items() if v == room_id), None)

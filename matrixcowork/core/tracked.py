@@ -16,6 +16,13 @@ it would never be told otherwise).
 
 A post stops counting after its `open_until` day (community time): later reactions and
 redactions leave its figures as they were.
+
+Trust is checked here, at the door: each kind declares who counts (`ReactionKind.access`,
+members unless the feature says otherwise), and features only ever get the reactions of those
+people, from `reactions()` and in their handler (someone who does not count has none). Every
+reaction is stored as it happened, so whether it counts follows the person's access now: a
+member who leaves the space stops counting, and a reaction made before the space was known
+counts once it is.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from nio import ReactionEvent, RedactedEvent, RedactionEvent
 
 from .chat import Chat
 from .clock import Clock
+from .permissions import Access, Permissions
 from .store import Migration, Store
 
 log = logging.getLogger(__name__)
@@ -123,23 +131,47 @@ ReactionHandler = Callable[[TrackedPost, str, list[Reaction]], Awaitable[None]]
 changed; `reactions` are all of theirs to it now, oldest first."""
 
 
+@dataclass(frozen=True)
+class ReactionKind:
+    """A feature's declaration for one kind of its posts: its handler, and whose reactions
+    count (members by default; `Access.EVERYONE` lets guests in the room answer for
+    themselves)."""
+
+    handler: ReactionHandler
+    access: Access = Access.MEMBER
+
+
+ReactionDeclaration = ReactionHandler | ReactionKind
+"""What `Feature.reactions()` maps a kind to: a bare handler counts members only."""
+
+
 class TrackedPosts:
     """Core infrastructure with a feature's shape: subscriptions and `on_gap` for the dispatcher."""
 
     name = "tracked"
     migrations = MIGRATIONS
 
-    def __init__(self, store: Store, chat: Chat, clock: Clock) -> None:
+    def __init__(self, store: Store, chat: Chat, clock: Clock, permissions: Permissions
+                 ) -> None:
         self.store = store
         self.chat = chat
         self.clock = clock
-        self._handlers: dict[tuple[str, str], ReactionHandler] = {}
+        self.permissions = permissions
+        self._kinds: dict[tuple[str, str], ReactionKind] = {}
 
-    def handle(self, owner: str, kind: str, handler: ReactionHandler) -> None:
+    def handle(self, owner: str, kind: str, declared: ReactionDeclaration) -> None:
         """The owner's handler for reactions to its posts of this kind (one per kind)."""
-        if (owner, kind) in self._handlers:
+        if (owner, kind) in self._kinds:
             raise ValueError(f"{owner} declares a reaction handler for '{kind}' twice")
-        self._handlers[(owner, kind)] = handler
+        self._kinds[(owner, kind)] = (
+            declared if isinstance(declared, ReactionKind) else ReactionKind(declared)
+        )
+
+    def counts(self, post: TrackedPost, user_id: str) -> bool:
+        """Whether this user's reactions to the post count (the kind's declared access;
+        members for a kind nobody declares)."""
+        kind = self._kinds.get((post.feature, post.kind))
+        return self.permissions.allows(user_id, kind.access if kind else Access.MEMBER)
 
     # --- posts ----------------------------------------------------------------------------
 
@@ -194,14 +226,15 @@ class TrackedPosts:
         return {row["event_id"] for row in rows}
 
     async def reactions(self, post: TrackedPost, user_id: str | None = None) -> list[Reaction]:
-        """Distinct (user, key) reactions to the post, oldest first."""
+        """Distinct (user, key) reactions to the post, oldest first, of those who count."""
         rows = await self.store.fetch_all(
             "SELECT user_id, key, MIN(ts) AS ts FROM tracked_reactions "
             "WHERE post_id = ? AND (? IS NULL OR user_id = ?) "
             "GROUP BY user_id, key ORDER BY ts, user_id, key",
             (post.event_id, user_id, user_id),
         )
-        return [Reaction(row["user_id"], row["key"], row["ts"]) for row in rows]
+        return [Reaction(row["user_id"], row["key"], row["ts"]) for row in rows
+                if self.counts(post, row["user_id"])]
 
     # --- the reaction path ----------------------------------------------------------------
 
@@ -311,11 +344,11 @@ class TrackedPosts:
 
     async def _notify(self, post: TrackedPost, users: list[str]) -> None:
         """Tell the owner; a user stays untold (told again after the next gap) if it fails."""
-        handler = self._handlers.get((post.feature, post.kind))
+        kind = self._kinds.get((post.feature, post.kind))
         for user_id in users:
-            if handler is not None:
+            if kind is not None:
                 try:
-                    await handler(post, user_id, await self.reactions(post, user_id))
+                    await kind.handler(post, user_id, await self.reactions(post, user_id))
                 except asyncio.CancelledError:
                     raise
                 except Exception:

@@ -16,7 +16,7 @@ from ..core.commands import Command, declared_commands
 from ..core.config import Config, Section
 from ..core.services import Services
 from ..core.store import Migration
-from ..core.tracked import ReactionHandler
+from ..core.tracked import ReactionDeclaration
 
 EventHandler = Callable[[str, Any], Awaitable[None]]
 
@@ -45,7 +45,7 @@ class Feature:
         """Event classes this feature wants to see, after the dispatcher's filters."""
         return {}
 
-    def reactions(self) -> dict[str, ReactionHandler]:
+    def reactions(self) -> dict[str, ReactionDeclaration]:
         """Handlers by kind of this feature's tracked posts (the owner is the feature's name)."""
         return {}
 

@@ -24,9 +24,10 @@ from typing import Any
 
 from ..core.chat import ChatError
 from ..core.jitsi import Jitsi
+from ..core.permissions import Access
 from ..core.scheduling import Action
 from ..core.services import Services
-from ..core.tracked import ReactionHandler, TrackedPost
+from ..core.tracked import ReactionDeclaration, ReactionKind, TrackedPost
 from . import db, steps
 from .db import CANCELLED, DONE, RAN, SKIPPED, NewOccurrence, Occurrence
 from .posts import ANNOUNCEMENT, START_POST, Details, MeetingPosts, RoomMissing
@@ -77,9 +78,12 @@ class MeetingEngine:
     async def stop(self) -> None:
         await self.posts.edits.flush()
 
-    def reactions(self) -> dict[str, ReactionHandler]:
-        """For the owning feature's declaration: RSVPs on the announcement, ✋ on the start."""
-        return {ANNOUNCEMENT: self.posts.on_rsvp, START_POST: self.posts.on_here}
+    def reactions(self, rsvps: Access = Access.MEMBER) -> dict[str, ReactionDeclaration]:
+        """For the owning feature's declaration: RSVPs on the announcement (from members,
+        unless the feature lets `rsvps` answer), ✋ on the start (members: attendance is the
+        community's figure)."""
+        return {ANNOUNCEMENT: ReactionKind(self.posts.on_rsvp, rsvps),
+                START_POST: ReactionKind(self.posts.on_here, Access.MEMBER)}
 
     # --- occurrences -------------------------------------------------------------------------
 

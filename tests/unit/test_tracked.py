@@ -14,10 +14,13 @@ from nio import AsyncClient, Event
 
 from matrixcowork.core.chat import Chat
 from matrixcowork.core.clock import FakeClock
+from matrixcowork.core.config import parse_config
+from matrixcowork.core.permissions import Access, Permissions
 from matrixcowork.core.store import Store
 from matrixcowork.core.tracked import (
     Reaction,
-    ReactionHandler,
+    ReactionDeclaration,
+    ReactionKind,
     TrackedPost,
     TrackedPosts,
     normalize_key,
@@ -67,12 +70,22 @@ def redaction(redacts: str) -> Any:
     })
 
 
-async def tracked_posts(tmp_path: Path, handler: ReactionHandler | None = None,
+def permissions(client: AsyncClient) -> Permissions:
+    """No space in the config: the users of server `x` are the members."""
+    config = parse_config({"homeserver": "https://x", "user_id": "@bot:x", "password": "p",
+                           "admins": ["@anna:x"], "allowed_servers": ["x"]}, "t.yaml",
+                          environ={})
+    return Permissions(config, client)
+
+
+async def tracked_posts(tmp_path: Path, handler: ReactionDeclaration | None = None,
                         ) -> tuple[TrackedPosts, Store, list[str]]:
     """A check-in post whose handler writes down whom it was told of (or `handler`)."""
     store = await Store.open(tmp_path / "t.db")
-    tracked = TrackedPosts(store, Chat(AsyncClient("http://127.0.0.1:9", "@bot:x")),
-                           FakeClock(ZoneInfo("Europe/Berlin"), datetime(2026, 12, 1, 9)))
+    client = AsyncClient("http://127.0.0.1:9", "@bot:x")
+    tracked = TrackedPosts(store, Chat(client),
+                           FakeClock(ZoneInfo("Europe/Berlin"), datetime(2026, 12, 1, 9)),
+                           permissions(client))
     await store.migrate(tracked.name, tracked.migrations)
     calls: list[str] = []
 
@@ -120,6 +133,38 @@ async def test_the_handler_gets_the_members_reactions_now(tmp_path: Path) -> Non
         await tracked.on_reaction("!room", reaction("$c", "@cem:x", ONSITE))
         await tracked.on_redaction("!room", redaction("$a"))
         assert seen == [[ONSITE], sorted([ONSITE, "🏠"]), [ONSITE], ["🏠"]]
+    finally:
+        await store.close()
+
+
+async def test_only_those_the_kind_lets_count_reach_the_feature(tmp_path: Path) -> None:
+    seen: list[tuple[str, list[str]]] = []
+
+    async def handler(post: TrackedPost, user_id: str, reactions: list[Reaction]) -> None:
+        seen.append((user_id, [r.key for r in reactions]))
+
+    tracked, store, _ = await tracked_posts(tmp_path, handler)
+    try:
+        await tracked.on_reaction("!room", reaction("$a", "@ben:x", ONSITE))
+        await tracked.on_reaction("!room", reaction("$e", "@eve:elsewhere", ONSITE))
+        post = await tracked.get("$post")
+        assert post is not None
+        assert seen == [("@ben:x", [ONSITE]), ("@eve:elsewhere", [])]
+        assert [r.user_id for r in await tracked.reactions(post)] == ["@ben:x"]
+    finally:
+        await store.close()
+
+
+async def test_a_kind_open_to_everyone_counts_guests(tmp_path: Path) -> None:
+    async def handler(post: TrackedPost, user_id: str, reactions: list[Reaction]) -> None:
+        pass
+
+    tracked, store, _ = await tracked_posts(tmp_path, ReactionKind(handler, Access.EVERYONE))
+    try:
+        await tracked.on_reaction("!room", reaction("$e", "@eve:elsewhere", ONSITE))
+        post = await tracked.get("$post")
+        assert post is not None
+        assert [r.user_id for r in await tracked.reactions(post)] == ["@eve:elsewhere"]
     finally:
         await store.close()
 

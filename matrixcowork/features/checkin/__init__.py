@@ -18,7 +18,7 @@ from ...core.permissions import Access
 from ...core.postedits import CoalescedEdits
 from ...core.rooms import display_name
 from ...core.services import Services
-from ...core.tracked import Reaction, ReactionHandler, TrackedPost
+from ...core.tracked import Reaction, ReactionDeclaration, TrackedPost
 from .. import Feature
 from . import db, queries
 from .config import CheckinConfig
@@ -71,18 +71,14 @@ class CheckinFeature(Feature):
         if self.daily.is_due(now):
             await self.post_today(now)
 
-    def reactions(self) -> dict[str, ReactionHandler]:
+    def reactions(self) -> dict[str, ReactionDeclaration]:
         return {KIND: self.on_reactions_changed}
 
     async def on_reactions_changed(self, post: TrackedPost, user_id: str,
                                    reactions: list[Reaction]) -> None:
         """The member's latest check-in reaction is their mode; none left takes it back."""
         day = date.fromisoformat(post.subject)
-        latest = None
-        # Someone outside the community (another server, not in the space) is refused
-        # `!checkin`; their reaction does not check them in either.
-        if self.services.permissions.access_of(user_id) < Access.MEMBER:
-            reactions = []
+        latest = None  # only members' reactions reach us (the tracked posts' door)
         for reaction in reactions:
             mode = self.config.reactions.get(reaction.key)
             if mode:

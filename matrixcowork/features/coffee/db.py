@@ -7,6 +7,7 @@ date: a round that exists is never paired again, and a restart only finishes wha
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +45,10 @@ MIGRATIONS = (
             FOREIGN KEY (round_date, number) REFERENCES coffee_groups (round_date, number)
         );
         """,
+    ),
+    Migration(
+        "a secret per group for its room's alias (a computable alias can be taken first)",
+        "ALTER TABLE coffee_groups ADD COLUMN room_secret TEXT;",
     ),
 )
 
@@ -181,6 +186,22 @@ async def recent_groups(store: Store, before: date, rounds: int) -> list[tuple[s
 
 async def set_room(store: Store, group: Group, room_id: str) -> None:
     await _update(store, group, "room_id = ?", room_id)
+
+
+async def room_secret(store: Store, group: Group) -> str:
+    """The group's room alias secret: made once and stored before the room is created, so a
+    crash in between finds the room again, and nobody can compute the alias in advance."""
+    await store.execute(
+        "UPDATE coffee_groups SET room_secret = ? "
+        "WHERE round_date = ? AND number = ? AND room_secret IS NULL",
+        (secrets.token_hex(16), group.round_date.isoformat(), group.number),
+    )
+    row = await store.fetch_one(
+        "SELECT room_secret FROM coffee_groups WHERE round_date = ? AND number = ?",
+        (group.round_date.isoformat(), group.number),
+    )
+    assert row is not None
+    return row["room_secret"]
 
 
 async def set_welcomed(store: Store, group: Group) -> None:

@@ -3,15 +3,15 @@
 `tick(now)` runs every day at the round's time and once at start; it does whatever is due:
 the heads-up the day before (a tracked post: 💤 skips the round), the pairing on the round's
 day (stored with its groups before anything is sent, so it happens once per date), a private
-room per group with their cards and a fresh Jitsi link (the room's alias is derived from the
-round, so a crash between creating and storing finds the room again), and the follow-up
+room per group with their cards and a fresh Jitsi link (the room's alias holds a random secret
+stored before the room is made, so a crash between creating and storing finds the room again
+and nobody can take the alias first), and the follow-up
 "did you meet? ✅" some days later (a tracked post in the group's room).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from datetime import date, datetime, timedelta
 
@@ -158,11 +158,11 @@ class Rounds:
         await db.set_welcomed(store, group)
 
     async def _room(self, group: db.Group) -> str:
-        """The group's room: found by its alias if an earlier attempt made it, else created
-        with everyone invited and the Jitsi widget on top."""
+        """The group's room: found by its secret alias if an earlier attempt made it, else
+        created with everyone invited and the Jitsi widget on top."""
         config = self.services.config
-        digest = hashlib.sha256(config.user_id.encode()).hexdigest()[:8]
-        alias = f"coffee-{digest}-{group.round_date:%Y%m%d}-{group.number}"
+        secret = await db.room_secret(self.services.store, group)
+        alias = f"coffee-{secret}"
         existing = await self.services.chat.resolve_alias(f"#{alias}:{config.server_name}")
         if existing:
             return existing

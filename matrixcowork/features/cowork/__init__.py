@@ -16,7 +16,7 @@ from ...core.commands import Arg, CommandContext, command
 from ...core.config import Config
 from ...core.i18n import _
 from ...core.services import Services
-from ...core.tracked import ReactionHandler
+from ...core.tracked import ReactionDeclaration
 from ...meetings import db as meetings_db
 from .. import EventHandler, Feature
 from . import db
@@ -56,7 +56,7 @@ class CoworkFeature(Feature):
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMessageText: self.sprints.on_message}
 
-    def reactions(self) -> dict[str, ReactionHandler]:
+    def reactions(self) -> dict[str, ReactionDeclaration]:
         return {**self.sprints.reactions(),
                 **(self.open_room.engine.reactions() if self.open_room else {})}
 

@@ -21,10 +21,11 @@ from ...core.chat import ChatError, txn_for
 from ...core.commands import ArgError, CommandContext
 from ...core.formatting import mention
 from ...core.i18n import _
+from ...core.permissions import Access
 from ...core.postedits import CoalescedEdits
 from ...core.rooms import display_name
 from ...core.services import Services
-from ...core.tracked import Reaction, ReactionHandler, TrackedPost, normalize_key
+from ...core.tracked import Reaction, ReactionDeclaration, ReactionKind, TrackedPost, normalize_key
 from . import db
 from .db import BY_COMMAND, BY_REACTION, BY_REPLY, RUNNING, Sprint
 from .texts import GOAL_NOTED_KEY, JOIN_KEY, REACHED_KEY, CoworkTexts
@@ -36,6 +37,7 @@ SPRINT, RESULT = "sprint", "result"
 JOB_ID = "cowork:focus"
 LABEL = _("end of a focus sprint")
 RESULT_DAYS = 2  # ✅ counts until two days after the sprint's day
+JOINERS = Access.MEMBER  # who joins by 🙋 or a reply, and whose ✅ counts
 _MINUTES = re.compile(r"(\d+)(?:m|min)?")
 
 
@@ -120,7 +122,7 @@ class FocusSprints:
     async def on_message(self, room_id: str, event: RoomMessageText) -> None:
         """A reply to a running sprint's post is its author's goal (and joins them)."""
         target = replied_to(event.source.get("content") or {})
-        if target is None:
+        if target is None or not self.services.permissions.allows(event.sender, JOINERS):
             return
         sprint = await db.running_with_post(self.store, room_id, target)
         goal = goal_text(event.body)
@@ -130,8 +132,9 @@ class FocusSprints:
         self._refresh(sprint)
         await self.chat.offer_reactions(room_id, event.event_id, [GOAL_NOTED_KEY])
 
-    def reactions(self) -> dict[str, ReactionHandler]:
-        return {SPRINT: self.on_reactions, RESULT: self.on_reactions}
+    def reactions(self) -> dict[str, ReactionDeclaration]:
+        return {SPRINT: ReactionKind(self.on_reactions, JOINERS),
+                RESULT: ReactionKind(self.on_reactions, JOINERS)}
 
     async def on_reactions(self, post: TrackedPost, user_id: str,
                            reactions: list[Reaction]) -> None:

@@ -52,7 +52,12 @@ class SpaceFeature(Feature):
         joins that happened while the bot was down are seen as joins to the space."""
         space = self.services.config.space
         assert space is not None
-        self.services.permissions.know_space(await db.space_id(self.services.store, space.alias))
+        store = self.services.store
+        self.services.permissions.know_space(await db.space_id(store, space.alias))
+        configured = {room.key: room.alias for room in self.services.config.rooms}
+        for room in await db.linked_rooms(store):  # adopted by an earlier run
+            if configured.get(room.key) == room.alias:
+                self.services.rooms.remember(room.key, room.room_id)
         self.provisioning = asyncio.create_task(self._provision(), name="space-provisioning")
         self.services.scheduler.hold_until(self.provisioning)
 

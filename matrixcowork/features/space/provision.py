@@ -2,9 +2,12 @@
 
 Aliases are the keys: a room is looked up by its alias first and created only if the alias is
 free; creating with a taken alias fails with `M_ROOM_IN_USE` and creates nothing, so a retry or
-a second bot run can never make a room twice. Existing rooms (also ones an organizer made) are
-adopted and only changed where they differ from the config; the bot reports where it lacks the
-power to do so. Rooms dropped from the config are unlinked from the space, never deleted.
+a second bot run can never make a room twice. Aliases are first come, first served, so an
+existing room is adopted only if the bot or an organizer made it and it is what the config says
+(a space for the space, a room for a room); anyone else's is reported and left alone, and the
+bot never counts members from it. Adopted rooms are only changed where they differ from the
+config; the bot reports where it lacks the power to do so. Rooms dropped from the config are
+unlinked from the space, never deleted.
 Everything goes through `Chat`, whose client waits out 429s, so the default rate limits only
 make a run slower.
 """
@@ -80,10 +83,6 @@ class Provisioner:
         wants = desired.space_wants(space)
         state = await self._obtain(space.alias, space.name, wants, report, is_space=True)
         if state is None:
-            return None
-        if not state.is_space:
-            report.problem(_("{alias} is a room, not a space. I changed nothing."),
-                           alias=self._alias(space.alias))
             return None
         self.permissions.know_space(state.room_id)
         await db.record_room(self.store, state.room_id, "space", SPACE_KEY, space.alias,
@@ -173,7 +172,8 @@ class Provisioner:
         if room_id is None:
             report.problem(_("I could not create {room} ({alias})."), room=name, alias=alias)
             return None
-        if room_id not in self._joined:
+        joined_now = room_id not in self._joined
+        if joined_now:
             try:
                 await self.chat.join(room_id)
             except ChatError as err:
@@ -183,7 +183,33 @@ class Provisioner:
                                command=self.config.command_prefix + "space sync")
                 return None
             self._joined.add(room_id)
-        return await fetch_state(self.chat, room_id)
+        state = await fetch_state(self.chat, room_id)
+        if self._adoptable(state, alias, is_space, report):
+            return state
+        if joined_now:  # it came in only to look
+            try:
+                await self.chat.leave(room_id)
+                self._joined.discard(room_id)
+            except ChatError as err:
+                log.warning("cannot leave %s (%s): %s", alias, room_id, err)
+        return None
+
+    def _adoptable(self, state: RoomState, alias: str, is_space: bool, report: Report) -> bool:
+        """Aliases are first come, first served: only the bot's or an organizer's room, and
+        only the kind the config asks for, is taken as the configured one."""
+        if not state.made_by & {self.chat.user_id, *self.config.admins}:
+            log.warning("%s (%s) was made by %s: not adopted", alias, state.room_id,
+                        ", ".join(sorted(state.made_by)))
+            report.problem(_("{alias} is taken by a room that neither I nor an organizer made. "
+                             "I don't use it: free the alias, then type {command}."),
+                           alias=alias, command=self.config.command_prefix + "space sync")
+            return False
+        if state.is_space != is_space:
+            report.problem(_("{alias} is a room, not a space. I changed nothing.") if is_space
+                           else _("{alias} is a space, not a room. I changed nothing."),
+                           alias=alias)
+            return False
+        return True
 
     async def _create(
         self, localpart: str, wants: list[desired.Wanted], is_space: bool

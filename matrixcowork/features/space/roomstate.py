@@ -46,6 +46,13 @@ class RoomState:
     def creators(self) -> frozenset[str]:
         return creators(self.create_event)
 
+    @property
+    def made_by(self) -> frozenset[str]:
+        """Who made the room: the sender of `m.room.create` (and a v12 room's additional
+        creators)."""
+        sender = self.create_event.get("sender")
+        return self.creators | ({sender} if sender else set())
+
     def level_of(self, user_id: str) -> float:
         return effective_level(user_id, self.create_event, self.content("m.room.power_levels"))
 

@@ -16,7 +16,7 @@ from ...core.formatting import command_text
 from ...core.i18n import Markup, _, escape
 from ...core.permissions import Access
 from ...core.services import Services
-from ...core.tracked import ReactionHandler
+from ...core.tracked import ReactionDeclaration
 from ...meetings import db as meetings_db
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
@@ -54,7 +54,7 @@ class SyncFeature(Feature):
             extra={"public": config.public},
         )
 
-    def reactions(self) -> dict[str, ReactionHandler]:
+    def reactions(self) -> dict[str, ReactionDeclaration]:
         return self.engine.reactions()
 
     async def start(self) -> None:

@@ -28,7 +28,7 @@ from ...core.i18n import _
 from ...core.offers import WEBINARS_GIVEN
 from ...core.permissions import Access
 from ...core.services import Services
-from ...core.tracked import ReactionHandler
+from ...core.tracked import ReactionDeclaration, ReactionKind
 from ...meetings import db as meetings_db
 from ...meetings.db import Occurrence
 from ...meetings.engine import MeetingEngine
@@ -39,7 +39,7 @@ from .config import WebinarsConfig
 from .dates import DatePolls
 from .db import Webinar
 from .events import EventViews
-from .proposals import FEATURE, PROPOSAL, Proposals
+from .proposals import FEATURE, PROPOSAL, VOTERS, Proposals
 from .schedule import KIND, Scheduling
 from .texts import WebinarTexts
 
@@ -74,8 +74,11 @@ class WebinarsFeature(Feature):
         self.views = EventViews(services, self.engine, self.texts, self.proposals.votes)
         services.offers.provide(WEBINARS_GIVEN, partial(queries.given_by, self.store))
 
-    def reactions(self) -> dict[str, ReactionHandler]:
-        return {PROPOSAL: self.proposals.on_votes, **self.engine.reactions()}
+    def reactions(self) -> dict[str, ReactionDeclaration]:
+        # 👍 is a community decision: members only. Webinars are for interested people of
+        # the region, so anyone in the (public) webinar room may RSVP for themselves.
+        return {PROPOSAL: ReactionKind(self.proposals.on_votes, VOTERS),
+                **self.engine.reactions(rsvps=Access.EVERYONE)}
 
     async def start(self) -> None:
         await self.engine.start(self.tick)

@@ -16,6 +16,7 @@ from ...core.services import Services
 from . import db, poll
 from .db import Poll, Webinar
 from .poll import Response, Slot
+from .proposals import VOTERS
 from .texts import WebinarTexts
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,11 @@ class DatePolls:
         return found
 
     async def counts(self, found: Poll) -> dict[str, int]:
-        return poll.tally(found.slots, await db.responses(self.store, found.event_id))
+        """Votes per date, from those who may vote (`VOTERS`, as for 👍): every response is
+        stored as it came, and whether it counts follows the person's access now."""
+        allows = self.services.permissions.allows
+        return poll.tally(found.slots, [r for r in await db.responses(self.store, found.event_id)
+                                        if allows(r.user_id, VOTERS)])
 
     async def winner(self, found: Poll) -> Slot | None:
         return poll.winner(found.slots, await self.counts(found))

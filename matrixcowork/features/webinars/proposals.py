@@ -9,6 +9,7 @@ from __future__ import annotations
 from ...core.chat import txn_for
 from ...core.formatting import mention
 from ...core.i18n import Markup
+from ...core.permissions import Access
 from ...core.postedits import CoalescedEdits
 from ...core.services import Services
 from ...core.tracked import Reaction, TrackedPost, normalize_key
@@ -21,6 +22,8 @@ from .texts import WebinarTexts
 FEATURE = "webinars"
 PROPOSAL = "proposal"
 VOTE = "\U0001F44D"  # 👍 (any skin tone counts)
+VOTERS = Access.MEMBER
+"""Whose 👍 and whose date-poll answers count: the community decides what it hears."""
 
 
 class Proposals:
@@ -51,13 +54,15 @@ class Proposals:
         await self.services.chat.react(room_id, event_id, VOTE)
 
     async def votes(self, webinar: Webinar) -> int:
-        """Members who reacted 👍 (the bot's own offer is not counted)."""
+        """Members who reacted 👍: the tracked posts pass only theirs (`VOTERS`); neither the
+        bot's own offer nor the proposer's own vote counts."""
         post = await self.services.tracked.find(FEATURE, PROPOSAL, str(webinar.id))
         if post is None:
             return 0
         reactions = await self.services.tracked.reactions(post)
+        not_counted = {self.services.chat.user_id, webinar.speaker_id}
         return len({r.user_id for r in reactions if normalize_key(r.key).startswith(VOTE)
-                    and r.user_id != self.services.chat.user_id})
+                    and r.user_id not in not_counted})
 
     async def text(self, webinar_id: int) -> str:
         webinar = await db.get(self.store, webinar_id)
