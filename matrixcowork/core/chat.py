@@ -35,7 +35,7 @@ from nio import (
 from nio.api import RelationshipType
 from nio.rooms import MatrixRoom
 
-from . import crypto
+from . import crypto, limits
 from .formatting import message_content
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ class Chat:
     ) -> str:
         """Send any room event; in an encrypted room it is encrypted, reactions included."""
         encrypted = self.client.olm is not None and await self._encrypted(room_id)
+        content = limits.within(content, encrypted, event_type)  # never M_TOO_LARGE
         if encrypted and event_type in CLEAR_IN_NIO:
             txn = txn or uuid4().hex  # one id for all retries
 

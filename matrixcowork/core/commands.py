@@ -102,6 +102,11 @@ class CommandContext:
     def t(self, message: str, /, **values: object) -> str:
         return self.services.i18n.t(message, **values)
 
+    async def pin(self, name: str, resolve: Callable[[], Awaitable[Any]]) -> Any:
+        """The command's target, resolved once: a replay after a crash gets the same value
+        (`Store.pinned`, keyed by this command's event id)."""
+        return await self.services.store.pinned(self.event_id, name, resolve)
+
     async def reply(self, markdown_text: str, *, mentions: list[str] | None = None) -> str:
         """Answer as a Matrix reply. The transaction id comes from the command's event id, so
         a command replayed after a crash is answered once, not twice."""

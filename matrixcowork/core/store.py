@@ -9,10 +9,11 @@ that use `fetch_one`, `fetch_all` and `transaction` from here.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 LAST_SYNC_KEY = "last_sync"  # unix seconds of the last handled sync, read by `health`
-BOOKKEEPING_TABLES = frozenset({"kv", "handled_events", "schema_versions"})
+BOOKKEEPING_TABLES = frozenset({"kv", "handled_events", "command_pins", "schema_versions"})
 
 
 class StoreError(Exception):
@@ -45,6 +46,17 @@ CORE_MIGRATIONS: Sequence[Migration] = (
         CREATE TABLE handled_events (
             event_id TEXT PRIMARY KEY,
             handled_at INTEGER NOT NULL DEFAULT (unixepoch())
+        );
+        """,
+    ),
+    Migration(
+        "what a command resolved its target to, so a replay acts on the same one",
+        """
+        CREATE TABLE command_pins (
+            event_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (event_id, name)
         );
         """,
     ),
@@ -167,6 +179,23 @@ class Store:
         await self.execute(
             "INSERT OR IGNORE INTO handled_events (event_id) VALUES (?)", (event_id,)
         )
+
+    async def pinned(self, cause: str, name: str, resolve: Callable[[], Awaitable[Any]]) -> Any:
+        """What `resolve()` gave the first time the command `cause` (its event id) asked for
+        `name` (JSON), so a command replayed after a crash acts on the same target ("item 2"
+        stays the item it was, "the next sync" the one it skipped). Pin before the effects;
+        the effects on a pinned target must be idempotent."""
+        row = await self.fetch_one(
+            "SELECT value FROM command_pins WHERE event_id = ? AND name = ?", (cause, name)
+        )
+        if row is not None:
+            return json.loads(row["value"])
+        value = await resolve()
+        await self.execute(
+            "INSERT OR IGNORE INTO command_pins (event_id, name, value) VALUES (?, ?, ?)",
+            (cause, name, json.dumps(value)),
+        )
+        return value
 
     async def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every domain table's rows (bookkeeping such as the sync token left out), for tests

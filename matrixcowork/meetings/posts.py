@@ -16,6 +16,7 @@ from ..core.chat import ChatError, txn_for
 from ..core.formatting import mention
 from ..core.i18n import Markup, escape
 from ..core.jitsi import Jitsi
+from ..core.limits import Listing, fit_around
 from ..core.postedits import CoalescedEdits
 from ..core.rooms import display_name
 from ..core.services import Services
@@ -27,7 +28,7 @@ from .render import MeetingTexts
 log = logging.getLogger(__name__)
 
 ANNOUNCEMENT, START_POST = "announcement", "start"
-Details = Callable[[Occurrence], Awaitable[str]]
+Details = Callable[[Occurrence], Awaitable[str | Listing]]  # a Listing is cut to fit
 
 
 class RoomMissing(Exception):
@@ -87,12 +88,14 @@ class MeetingPosts:
         assert occ is not None
         if occ.status == CANCELLED:
             return self.texts.cancelled_announcement(occ)
-        return self.texts.announcement(occ, self.jitsi.link(occ.conference),
-                                       await self.named_answers(occ), await self.details(occ))
+        url, names = self.jitsi.link(occ.conference), await self.named_answers(occ)
+        return fit_around(lambda details: self.texts.announcement(occ, url, names, details),
+                          await self.details(occ))
 
     async def overview(self, occ: Occurrence) -> str:
-        return self.texts.overview(occ, self.jitsi.link(occ.conference),
-                                   await self.named_answers(occ), await self.details(occ))
+        url, names = self.jitsi.link(occ.conference), await self.named_answers(occ)
+        return fit_around(lambda details: self.texts.overview(occ, url, names, details),
+                          await self.details(occ), edited=False)
 
     # --- the steps ---------------------------------------------------------------------------
 
@@ -134,8 +137,9 @@ class MeetingPosts:
             except ChatError as err:
                 log.warning("cannot remove the Jitsi widget in %s: %s", room_id, err)
         names = self.names(room_id, await db.attendees(self.store, occ.id))
-        await self._send(occ, room_id, "end",
-                         self.texts.summary(occ, names, await self.details(occ)))
+        summary = fit_around(lambda details: self.texts.summary(occ, names, details),
+                             await self.details(occ), edited=False)
+        await self._send(occ, room_id, "end", summary)
 
     # --- changes ---------------------------------------------------------------------------
 

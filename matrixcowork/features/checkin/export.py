@@ -1,5 +1,7 @@
 """`matrixcowork export attendance`: attendance rows as CSV or JSON, read from the database.
 
+Cells are made inert for spreadsheets (`inert`); JSON is written as it is.
+
 Needs no homeserver: it opens the bot's database in the data dir (WAL lets it read while the
 bot runs) and writes one record per member and day.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -17,6 +20,8 @@ from ...core.store import Store, StoreError
 from ...ops.health import DB_FILE
 from . import db
 
+MATRIX_ID = re.compile(r"@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FIELDS = ("day", "user_id", "mode", "checked_in_at", "source", "note")
 
 
@@ -41,7 +46,18 @@ def write(rows: list[dict[str, Any]], fmt: str, out: IO[str]) -> None:
         return
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: inert(v) for k, v in row.items()} for row in rows)
+
+
+def inert(value: Any) -> Any:
+    """A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) is
+    prefixed with `'` (OWASP's rule for CSV injection), so it shows as the text it is. A user
+    id of the Matrix grammar stays as it is: it has no parentheses, quotes, spaces, `!` or `|`
+    to make a formula of; any other (historical ids from other servers) is prefixed too."""
+    if (isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            and not MATRIX_ID.fullmatch(value)):
+        return "'" + value
+    return value
 
 
 async def export_attendance(

@@ -14,6 +14,7 @@ from ...core.arguments import integer, local_datetime, one_line
 from ...core.commands import Arg, CommandContext, command
 from ...core.formatting import command_text
 from ...core.i18n import Markup, _, escape
+from ...core.limits import Listing, pages
 from ...core.permissions import Access
 from ...core.services import Services
 from ...core.tracked import ReactionDeclaration
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 KIND = "sync"
 MAX_ITEM = 300
+MAX_ITEMS_PER_MEMBER = 5  # per sync; organizers may add more
 
 
 class SyncFeature(Feature):
@@ -70,32 +72,51 @@ class SyncFeature(Feature):
 
     # --- the agenda -------------------------------------------------------------------------
 
-    async def agenda_text(self, occ: Occurrence) -> str:
+    async def agenda_text(self, occ: Occurrence) -> str | Listing:
+        """The agenda as the meeting's posts show it: cut to fit, with how many more."""
         t = self.services.i18n.t
-        items = await agenda.items(self.store, occ.id)
-        if not items:
+        lines = await self._agenda_lines(occ)
+        if not lines:
             return t(_("Nothing on the agenda yet. Add a topic: {command}"),
                      command=self._code("agenda add …"))
+        return Listing(t(_("**Agenda**")), lines, lambda left: t(
+            _("… and {count} more: {command}"), count=left, command=self._code("agenda")))
+
+    async def _agenda_lines(self, occ: Occurrence) -> list[str]:
         # numbered lines, not a Markdown list: the plain body keeps the numbers for `remove`
-        lines = [
-            f"{item.number}\\. {escape(item.text)} – "
-            f"{escape(self.engine.name_of(occ.room_id, item.author))}"
-            for item in items
-        ]
-        return t(_("**Agenda**")) + "\n\n" + "\n".join(lines)
+        return [f"{item.number}\\. {escape(item.text)} – "
+                f"{escape(self.engine.name_of(occ.room_id, item.author))}"
+                for item in await agenda.items(self.store, occ.id)]
 
     @command("agenda", help=_("The agenda of the next sync"))
     async def agenda_show(self, ctx: CommandContext) -> None:
+        """All of it, in as many messages as it takes."""
         occ = await self._next()
-        await ctx.reply(ctx.t(_("Agenda of the sync on {when}:"), when=self.engine.when(occ))
-                        + "\n\n" + await self.agenda_text(occ))
+        head = ctx.t(_("Agenda of the sync on {when}:"), when=self.engine.when(occ))
+        listing = await self.agenda_text(occ)
+        if not isinstance(listing, Listing):
+            await ctx.reply(head + "\n\n" + listing)
+            return
+        for page in pages(lambda part: head + "\n\n" + Listing(listing.head, part, str).render(),
+                          listing.lines):
+            await ctx.reply(page)
 
     @command("agenda add", Arg("text", one_line(MAX_ITEM), rest=True),
              help=_("Put a topic on the agenda of the next sync"))
     async def agenda_add(self, ctx: CommandContext, text: str) -> None:
         occ = await self._next()
-        number = await agenda.add(self.store, occ.id, ctx.sender, text,
-                                  int(self.services.clock.now().timestamp()))
+        number = await agenda.number_added_by(self.store, occ.id, ctx.event_id)  # a replay
+        if number is None:
+            if (ctx.access < Access.ORGANIZER and await agenda.count_by(
+                    self.store, occ.id, ctx.sender) >= MAX_ITEMS_PER_MEMBER):
+                await ctx.reply(ctx.t(_("You have {count} topics on the agenda of the sync on "
+                                        "{when} already, as many as one member can add. "
+                                        "Remove one first: {command}"),
+                                      count=MAX_ITEMS_PER_MEMBER, when=self.engine.when(occ),
+                                      command=self._code("agenda remove <n>")))
+                return
+            number = await agenda.add(self.store, occ.id, ctx.sender, text,
+                                      int(self.services.clock.now().timestamp()), ctx.event_id)
         await self.engine.refresh(occ)
         await ctx.reply(ctx.t(_("Added as item {number} for the sync on {when}."),
                               number=number, when=self.engine.when(occ)))
@@ -103,18 +124,23 @@ class SyncFeature(Feature):
     @command("agenda remove", Arg("n", integer(1, 999)),
              help=_("Take item n off the agenda (your own; organizers any)"))
     async def agenda_remove(self, ctx: CommandContext, number: int) -> None:
-        occ = await self._next()
-        item = next((i for i in await agenda.items(self.store, occ.id) if i.number == number),
-                    None)
+        occ = await self._pinned_next(ctx)
+
+        async def item_at() -> dict[str, object] | None:
+            found = next((i for i in await agenda.items(self.store, occ.id)
+                          if i.number == number), None)
+            return found and {"id": found.id, "author": found.author, "text": found.text}
+
+        item = await ctx.pin("agenda item", item_at)  # a replay removes the same item
         if item is None:
             await ctx.reply(ctx.t(_("There is no item {number} on the agenda."), number=number))
-        elif item.author != ctx.sender and ctx.access < Access.ORGANIZER:
+        elif item["author"] != ctx.sender and ctx.access < Access.ORGANIZER:
             await ctx.reply(ctx.t(_("Item {number} is someone else's: only they or an "
                                     "organizer can remove it."), number=number))
         else:
-            await agenda.remove(self.store, item)
+            await agenda.remove(self.store, item["id"])
             await self.engine.refresh(occ)
-            await ctx.reply(ctx.t(_("Removed from the agenda: {text}"), text=item.text))
+            await ctx.reply(ctx.t(_("Removed from the agenda: {text}"), text=item["text"]))
 
     # --- the sync ---------------------------------------------------------------------------
 
@@ -137,7 +163,7 @@ class SyncFeature(Feature):
              access=Access.ORGANIZER)
     async def sync_skip(self, ctx: CommandContext) -> None:
         now = self.services.clock.now()
-        occ = await self._next()
+        occ = await self._pinned_next(ctx)  # a replay skips this one, not the following
         if now >= occ.start:
             await ctx.reply(ctx.t(_("The sync on {when} is already running."),
                                   when=self.engine.when(occ)))
@@ -159,7 +185,7 @@ class SyncFeature(Feature):
              access=Access.ORGANIZER)
     async def sync_move(self, ctx: CommandContext, when: datetime) -> None:
         now = self.services.clock.now()
-        occ = await self._next()
+        occ = await self._pinned_next(ctx)
         problem = await self._move_problem(occ, when, now)
         if problem:
             await ctx.reply(problem)
@@ -187,6 +213,16 @@ class SyncFeature(Feature):
 
     async def _next(self) -> Occurrence:
         return await self.series.next(self.services.clock.now())
+
+    async def _pinned_next(self, ctx: CommandContext) -> Occurrence:
+        """The next sync as it was when the command first ran (a replay after a crash acts
+        on the same one, even if it was cancelled meanwhile)."""
+        async def next_id() -> int:
+            return (await self._next()).id
+
+        occ = await meetings_db.get(self.store, await ctx.pin("sync", next_id))
+        assert occ is not None
+        return occ
 
     def _code(self, text: str) -> Markup:
         return command_text(self.services.config.command_prefix, text)

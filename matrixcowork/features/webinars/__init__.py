@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 HORIZON = timedelta(days=365)  # how far ahead a webinar may be planned
 ANNOUNCE_AT_ONCE = HORIZON + timedelta(days=35)
+MAX_OPEN_PROPOSALS = 3  # per member; organizers may have more
 
 
 class WebinarsFeature(Feature):
@@ -133,6 +134,14 @@ class WebinarsFeature(Feature):
             await ctx.reply(ctx.t(_("The webinar room does not exist yet. An organizer can "
                                     "create it with {command}."),
                                   command=self.texts.code("space sync")))
+            return
+        if (ctx.access < Access.ORGANIZER
+                and not await db.proposed_by_command(self.store, ctx.event_id)
+                and await db.open_proposals_of(self.store, ctx.sender) >= MAX_OPEN_PROPOSALS):
+            await ctx.reply(ctx.t(_("You have {count} open proposals already, as many as one "
+                                    "member can have. Once one is scheduled or withdrawn "
+                                    "({command}), propose the next."), count=MAX_OPEN_PROPOSALS,
+                                  command=self.texts.code("webinar cancel <id>")))
             return
         webinar = await db.propose(self.store, ctx.event_id, proposal.title,
                                    proposal.description, ctx.sender,

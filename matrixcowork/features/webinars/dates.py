@@ -31,7 +31,14 @@ class DatePolls:
     async def start(self, webinar: Webinar, room_id: str, starts: list[datetime],
                     minutes: int, cause: str) -> Poll:
         """Send a poll with these dates; a poll the webinar had before is closed."""
-        before = await db.latest_poll(self.store, webinar.id)
+        async def latest() -> str | None:
+            found = await db.latest_poll(self.store, webinar.id)
+            return found.event_id if found else None
+
+        # Pinned by the command: replayed after a crash, it closes the poll it closed the
+        # first time, never its own new one.
+        before_id = await self.store.pinned(cause, "poll before", latest)
+        before = await db.poll(self.store, before_id) if before_id else None
         slots = poll.make_slots(starts)
         content = poll.start_content(self.texts.poll_question(webinar),
                                      self.texts.poll_answers(slots, minutes))

@@ -110,6 +110,21 @@ async def propose(store: Store, source_event_id: str, title: str, description: s
     return _webinar(row)
 
 
+async def proposed_by_command(store: Store, source_event_id: str) -> bool:
+    row = await store.fetch_one(
+        "SELECT 1 FROM webinars WHERE source_event_id = ?", (source_event_id,)
+    )
+    return row is not None
+
+
+async def open_proposals_of(store: Store, speaker_id: str) -> int:
+    row = await store.fetch_one(
+        "SELECT COUNT(*) AS n FROM webinars WHERE speaker_id = ? AND status = ?",
+        (speaker_id, PROPOSED),
+    )
+    return row["n"] if row else 0
+
+
 async def get(store: Store, webinar_id: int) -> Webinar | None:
     row = await store.fetch_one("SELECT * FROM webinars WHERE id = ?", (webinar_id,))
     return _webinar(row) if row else None

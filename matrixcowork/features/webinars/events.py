@@ -10,6 +10,7 @@ from aiohttp import web
 
 from ...core.formatting import link
 from ...core.i18n import _
+from ...core.limits import fit
 from ...core.services import Services
 from ...meetings import db as meetings
 from ...meetings.engine import MeetingEngine
@@ -52,8 +53,9 @@ class EventViews:
             if occ:
                 planned.append((occ.start, webinar, self.engine.when(occ)))
         planned.sort(key=lambda item: (item[0], item[1].id))
-        return self.texts.listing(
-            open_, [(w, self.name_of(w.speaker_id), when) for _, w, when in planned])
+        scheduled = [(w, self.name_of(w.speaker_id), when) for _, w, when in planned]
+        return fit(lambda n: self.texts.listing(open_[:n], scheduled, more=len(open_) - n),
+                   len(open_), edited=False)  # the best-voted proposals that fit
 
     async def upcoming(self, now: datetime) -> str:
         """The next syncs and webinars that are not over, with their links."""

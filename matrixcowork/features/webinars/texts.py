@@ -99,16 +99,19 @@ class WebinarTexts:
                       when=when)
 
     def listing(self, proposals: Sequence[tuple[Webinar, str, int]],
-                scheduled: Sequence[tuple[Webinar, str, str]]) -> str:
+                scheduled: Sequence[tuple[Webinar, str, str]], more: int = 0) -> str:
         """Open proposals (webinar, speaker, votes) by votes, then scheduled ones (webinar,
-        speaker, when)."""
-        if not proposals and not scheduled:
+        speaker, when); `more` proposals with fewer votes are left out to fit."""
+        if not proposals and not scheduled and not more:
             return self.t(_("No webinar proposals or scheduled webinars yet. Propose one: "
                             "{command}"), command=self.code("webinar propose <title> | <text>"))
         parts = []
-        if proposals:
+        if proposals or more:
             lines = [self.t(_("- **{title}** (#{id}) – {speaker} – 👍 {votes}"), id=w.id,
                             title=w.title, speaker=s, votes=v) for w, s, v in proposals]
+            if more:
+                lines.append(self.t(_("- … and {count} more with fewer votes, each with its "
+                                      "post in the webinar room"), count=more))
             parts.append(self.t(_("**Proposals** ({needed} 👍 make enough interest)"),
                                 needed=self.threshold) + "\n\n" + "\n".join(lines))
         if scheduled:

@@ -1,0 +1,66 @@
+"""A crash between a command's effects and its handled mark: the restarted bot gets the same
+command again (the sync token was not saved either) and its effects happen once."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.helpers import Member, berlin
+
+from .sync_world import SyncWorld, sync_world
+
+
+async def crash_before_the_mark(world: SyncWorld, member: Member, command: str) -> str:
+    """`member` sends `command`; the bot runs it and answers, then dies before it marks the
+    command handled; it starts again from the same data dir. Returns the command's id."""
+    store = world.bot.services.store
+    reached = asyncio.Event()
+
+    async def killed_here(event_id: str) -> None:
+        reached.set()
+        await asyncio.Event().wait()  # the process is gone: nothing after this happens
+
+    store.mark_handled = killed_here
+    event_id = await member.say(world.room, command)
+    await member.reply(event_id)
+    await asyncio.wait_for(reached.wait(), 30)
+    await world.bot.stop()  # the sync token of that batch was never saved
+    await world.bot.start()
+    await world.barrier()  # the replayed command came before Anna's: it was handled
+    return event_id
+
+
+async def test_a_replayed_agenda_add_adds_once(make_bot, members: dict[str, Member]) -> None:
+    world = await sync_world(make_bot, members, berlin(2026, 12, 28, 12, 0))
+
+    event_id = await crash_before_the_mark(world, world.ben, "!agenda add Budget")
+
+    assert await world.rows("SELECT author, text FROM sync_agenda") == [
+        (world.ben.user_id, "Budget")]
+    assert [s.body for s in world.ben.replies(event_id)] == [
+        "Added as item 1 for the sync on Tue, Jan 5, 2027, 6:00\u202fPM\u20137:00\u202fPM."]
+    assert await world.bot.services.store.was_handled(event_id)
+
+
+async def test_a_replayed_agenda_remove_removes_the_same_item(
+    make_bot, members: dict[str, Member]
+) -> None:
+    world = await sync_world(make_bot, members, berlin(2026, 12, 28, 12, 0))
+    for topic in ("Budget", "Party", "Newsletter"):
+        await world.ben.ask(world.room, "!agenda add " + topic)
+
+    await crash_before_the_mark(world, world.ben, "!agenda remove 2")
+
+    assert await world.rows("SELECT text FROM sync_agenda ORDER BY id") == [
+        ("Budget",), ("Newsletter",)]
+
+
+async def test_a_replayed_sync_skip_skips_one_sync(make_bot, members: dict[str, Member]
+                                                  ) -> None:
+    world = await sync_world(make_bot, members, berlin(2026, 12, 28, 12, 0))
+
+    await crash_before_the_mark(world, world.anna, "!sync skip")
+
+    assert await world.rows(
+        "SELECT start_utc, status FROM meeting_occurrences ORDER BY start_utc") == [
+        ("2027-01-05T17:00:00Z", "cancelled"), ("2027-02-02T17:00:00Z", "scheduled")]
