@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from ...core.formatting import mention
-from ...core.i18n import I18n, _, escape
+from ...core.formatting import command_text, mention
+from ...core.i18n import I18n, Markup, _, escape
 from .db import Profile
 from .search import Match
 
@@ -23,6 +23,9 @@ class PeopleTexts:
         self.i18n = i18n
         self.name_of = name_of
         self.prefix = prefix
+
+    def code(self, text: str) -> Markup:
+        return command_text(self.prefix, text)
 
     def person(self, user_id: str) -> str:
         return mention(user_id, self.name_of(user_id))
@@ -49,8 +52,9 @@ class PeopleTexts:
         return self.i18n.t(
             _("You have no profile yet. Introduce yourself with {intro}, then add {skills}, "
               "{offer} and {seek}."),
-            intro=f"{self.prefix}intro <text>", skills=f"{self.prefix}profile skills",
-            offer=f"{self.prefix}profile offer", seek=f"{self.prefix}profile seek",
+            intro=self.code(f"intro <{self.i18n.t(_('text'))}>"),
+            skills=self.code("profile skills"), offer=self.code("profile offer"),
+            seek=self.code("profile seek"),
         )
 
     def whois(

@@ -75,8 +75,9 @@ class SpaceFeature(Feature):
         report = await self.provisioner.run()
         await ctx.reply(report.render(self.services.i18n))
 
-    @command("invite", Arg("user", user_id), help=_("Invite someone to the community's space"),
-             access=Access.MODERATOR)
+    @command("invite", Arg(_("user"), user_id), help=_("Invite someone to the community's space"),
+             access=Access.MODERATOR,
+             examples=("@anna:example.org",))
     async def invite(self, ctx: CommandContext, user: str) -> None:
         permissions = self.services.permissions
         space_id = permissions.space_room_id

@@ -104,7 +104,8 @@ class WebinarTexts:
         speaker, when)."""
         if not proposals and not scheduled:
             return self.t(_("No webinar proposals or scheduled webinars yet. Propose one: "
-                            "{command}"), command=self.code("webinar propose <title> | <text>"))
+                            "{command}"), command=self.code(
+                                "webinar propose <{}>".format(self.t(_("title | description")))))
         parts = []
         if proposals:
             lines = [self.t(_("- **{title}** (#{id}) – {speaker} – 👍 {votes}"), id=w.id,
