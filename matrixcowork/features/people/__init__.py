@@ -28,7 +28,7 @@ from . import db
 from .config import PeopleConfig
 from .publish import IntroCards
 from .search import MIN_WORD, query_words, rank
-from .texts import PeopleTexts
+from .texts import Figures, PeopleTexts
 
 MAX_INTRO = 1000
 MAX_TEXT = 300
@@ -182,10 +182,14 @@ class PeopleFeature(Feature):
              topic=PEOPLE, examples=("@anna:example.org",))
     async def whois(self, ctx: CommandContext, user: str) -> None:
         store, offers = self.store, self.services.offers
-        await ctx.reply(self.texts.whois(
-            user, await db.profile(store, user), await db.known_since(store, user),
-            await offers.get(LAST_COWORKING_DAY)(user), await offers.get(WEBINARS_GIVEN)(user),
-        ))
+        figures = Figures(
+            since=await db.known_since(store, user),
+            last_day=await offers.get(LAST_COWORKING_DAY)(user),
+            webinars=await offers.get(WEBINARS_GIVEN)(user),
+            shown=frozenset(o.name for o in (LAST_COWORKING_DAY, WEBINARS_GIVEN)
+                            if offers.provided(o)),
+        )
+        await ctx.reply(self.texts.whois(user, await db.profile(store, user), figures))
 
     @command("find", Arg(_("words"), search_words, rest=True),
              help=_("Find members by skill, offer or introduction"),

@@ -23,7 +23,7 @@ from ...core.config import Config, RoomConfig
 from ...core.formatting import mention
 from ...core.i18n import I18n, Markup, _
 from ...core.permissions import Permissions
-from ...core.rooms import RoomDirectory
+from ...core.rooms import RoomDirectory, display_name
 from ...core.store import Store
 from . import db, desired
 from .report import Report
@@ -139,7 +139,8 @@ class Provisioner:
             _("This room is no longer part of {space}: it was removed from the configuration. "
               "Nothing was deleted. {organizers}"),
             space=self.space.name,
-            organizers=Markup(" ".join(mention(a) for a in organizers)),
+            organizers=Markup(" ".join(mention(a, display_name(self.chat.client, a))
+                                          for a in organizers)),
         )
         try:
             await self.chat.put_state(room_id, "m.space.parent", {}, space_id)
