@@ -36,15 +36,16 @@ class HelpTexts:
 
     def overview(self, commands: Sequence[Command]) -> str:
         t = self.i18n.t
-        lines = [t(_("**What you can do here:**")), ""]
         shown = [topic for topic in TOPICS if self._of(topic, commands)]
+        if not shown:
+            return t(_("There is nothing for you here yet. Ask an organizer to invite you "
+                       "to the community."))
+        lines = [t(_("**What you can do here:**")), ""]
         for topic in shown:
             names = Markup(" ".join(self._families(self._of(topic, commands))))
             lines.append(t(_("- {emoji} **{topic}**: {commands}"), emoji=topic.emoji,
                            topic=t(topic.title), commands=names))
-        if shown:
-            lines += ["", self._more(shown[0])]
-        return "\n".join(lines)
+        return "\n".join([*lines, "", self._more(shown[0])])
 
     def details(self, query: str, commands: Sequence[Command]) -> str:
         """A topic by its title or key, or a command and its subcommands by name."""

@@ -99,3 +99,9 @@ def test_topic_and_command_details_with_examples() -> None:
     assert "Sync verschieben" in texts.details("orga", commands)
     unknown = texts.details("kuchen", commands)
     assert unknown.startswith("Ein Thema oder einen Befehl „kuchen“ kenne ich nicht.")
+
+
+def test_someone_who_may_use_nothing_is_told_whom_to_ask() -> None:
+    assert HelpTexts(DE, "!").overview([]) == (
+        "Hier gibt es für dich noch nichts. Bitte das Orga-Team, dich in die Community "
+        "einzuladen.")
