@@ -3,27 +3,27 @@ community's language, people named by their names, no lines about switched-off f
 
 from __future__ import annotations
 
-from typing import Any
+import pytest
 
-from tests.helpers import Bot, Member, shared_room, unique
+from tests.helpers import Member, shared_room, unique
 
 from .space_world import invite_into_space, provisioned_community, welcome_of
 
 
-async def german_lobby(make_bot, members: dict[str, Member], **config: Any) -> tuple[Bot, str]:
-    """A German-speaking bot with the check-in and people (webinars off) in Anna's room."""
+@pytest.fixture
+async def lobby(make_bot, members: dict[str, Member]) -> str:
+    """Anna's room with Ben and a German-speaking bot: check-in and people on, webinars off."""
     alias = unique("lobby")
     bot = make_bot(language="de", rooms=[{"key": "lobby", "name": "Lobby", "alias": alias}],
-                   checkin={"room": "lobby"}, **config)
+                   checkin={"room": "lobby"})
     await bot.start()
-    return bot, await shared_room(bot, alias, members["anna"], members["ben"])
+    return await shared_room(bot, alias, members["anna"], members["ben"])
 
 
 async def test_german_help_is_one_short_line_per_topic_and_details_on_asking(
-    make_bot, members: dict[str, Member]
+    lobby: str, members: dict[str, Member]
 ) -> None:
-    _, room = await german_lobby(make_bot, members)
-    anna, ben = members["anna"], members["ben"]
+    room, anna, ben = lobby, members["anna"], members["ben"]
 
     overview = await ben.ask(room, "!help")
     lines = overview.body.splitlines()
@@ -52,10 +52,9 @@ async def test_german_help_is_one_short_line_per_topic_and_details_on_asking(
 
 
 async def test_a_bad_whois_shows_the_german_placeholder_and_whois_leaves_out_webinars(
-    make_bot, members: dict[str, Member]
+    lobby: str, members: dict[str, Member]
 ) -> None:
-    _, room = await german_lobby(make_bot, members)
-    anna, ben = members["anna"], members["ben"]
+    room, anna, ben = lobby, members["anna"], members["ben"]
 
     bad = await ben.ask(room, "!whois bob")
     assert bad.body == ("„bob“ ist kein Matrix-Konto wie @name:example.org.\n\n"
