@@ -12,6 +12,7 @@ from functools import partial
 
 from ...core.arguments import month
 from ...core.commands import Arg, ArgError, CommandContext, command
+from ...core.formatting import command_text
 from ...core.i18n import _
 from ...core.offers import LAST_COWORKING_DAY
 from ...core.permissions import Access
@@ -145,8 +146,9 @@ class CheckinFeature(Feature):
             await ctx.reply(ctx.t(_("Your status for today: {note}"), note=text))
             await self._refresh_day(day)
         else:
+            checkin = command_text(self.services.config.command_prefix, "checkin")
             await ctx.reply(ctx.t(_("Check in first: react to today's check-in or type {command}."),
-                                  command=self.services.config.command_prefix + "checkin"))
+                                  command=checkin))
 
     @command("who", help=_("Who is coworking today"),
              topic=CHECKIN)

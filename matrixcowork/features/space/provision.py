@@ -20,7 +20,7 @@ from nio.api import RoomPreset
 
 from ...core.chat import Chat, ChatError
 from ...core.config import Config, RoomConfig
-from ...core.formatting import mention
+from ...core.formatting import command_text, mention
 from ...core.i18n import I18n, Markup, _
 from ...core.permissions import Permissions
 from ...core.rooms import RoomDirectory, display_name
@@ -181,7 +181,7 @@ class Provisioner:
                 log.warning("cannot join %s (%s): %s", alias, room_id, err)
                 report.problem(_("I can't join {room} ({alias}). Invite me there, then type "
                                  "{command}."), room=name, alias=alias,
-                               command=self.config.command_prefix + "space sync")
+                               command=command_text(self.config.command_prefix, "space sync"))
                 return None
             self._joined.add(room_id)
         return await fetch_state(self.chat, room_id)
