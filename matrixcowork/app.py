@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 
 from .core.chat import Chat
 from .core.clock import Clock
-from .core.commands import CommandRouter
+from .core.commands import CommandRouter, declared_commands
 from .core.config import Config
+from .core.help import Help
 from .core.i18n import I18n
 from .core.logs import redact_also
 from .core.loop import Dispatcher, SyncLoop
@@ -89,6 +90,7 @@ class App:
         )
         self.services = services
         router = CommandRouter(services)
+        router.register_all(declared_commands(Help(lambda: router.commands)))
         for cls in self._feature_classes:
             if cls.enabled(self.config):
                 feature = cls(services)

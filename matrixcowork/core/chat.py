@@ -262,6 +262,11 @@ class Chat:
             return None
         raise ChatError(f"resolve {alias}", response)
 
+    async def profile_name(self, user_id: str) -> str | None:
+        """The display name in someone's profile; None if they set none or it cannot be read."""
+        response = await self.client.get_displayname(user_id)
+        return getattr(response, "displayname", None) or None
+
     async def join(self, room_id: str) -> None:
         await self._call(f"join {room_id}", lambda: self.client.join(room_id))
 

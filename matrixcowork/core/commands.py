@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .chat import txn_for
-from .i18n import _
+from .formatting import command_text
+from .i18n import Message, _
 from .permissions import Access
+from .topics import Topic
 
 if TYPE_CHECKING:
     from .services import Services
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 
 Converter = Callable[[str, "CommandContext"], Any]
 Handler = Callable[..., Awaitable[None]]
+Translate = Callable[[str], str]
 _TOKEN = re.compile(r"\S+")
 MAX_COMMAND_LENGTH = 4000
 
@@ -40,15 +43,16 @@ class ArgError(Exception):
 
 @dataclass(frozen=True)
 class Arg:
-    """One argument: `rest` takes the remainder of the line (free text)."""
+    """One argument: `rest` takes the remainder of the line (free text). The name is what
+    people read in the usage, a marked message: `Arg(_("user"), user_id)`."""
 
     name: str
     convert: Converter | None = None
     optional: bool = False
     rest: bool = False
 
-    def usage(self) -> str:
-        return f"[{self.name}]" if self.optional else f"<{self.name}>"
+    def usage(self, t: Translate = str) -> str:
+        return f"[{t(self.name)}]" if self.optional else f"<{t(self.name)}>"
 
 
 @dataclass(frozen=True)
@@ -58,18 +62,24 @@ class Command:
     args: tuple[Arg, ...] = ()
     access: Access = Access.MEMBER
     handler: Handler | None = None
+    topic: Topic | None = None
+    examples: tuple[str, ...] = ()
+    """What follows the name in an example call, marked messages: `_("@anna:example.org")`."""
 
-    def usage(self, prefix: str) -> str:
-        return " ".join([prefix + self.name, *(a.usage() for a in self.args)])
+    def usage(self, prefix: str, t: Translate = str) -> str:
+        return " ".join([prefix + self.name, *(a.usage(t) for a in self.args)])
 
 
 def command(
-    name: str, *args: Arg, help: str, access: Access = Access.MEMBER
+    name: str, *args: Arg, help: str, access: Access = Access.MEMBER,
+    topic: Topic | None = None, examples: tuple[str, ...] = (),
 ) -> Callable[[Handler], Handler]:
-    """Declare a feature method as a command; the app binds and registers it."""
+    """Declare a feature method as a command; the app binds and registers it. `topic` groups
+    it in `!help` (see `core/topics.py`)."""
 
     def mark(func: Handler) -> Handler:
-        func.__command__ = Command(name=name, help=help, args=args, access=access)  # type: ignore[attr-defined]
+        func.__command__ = Command(name=name, help=help, args=args, access=access,  # type: ignore[attr-defined]
+                                   topic=topic, examples=examples)
         return func
 
     return mark
@@ -81,9 +91,7 @@ def declared_commands(owner: object) -> list[Command]:
     for attr in dir(type(owner)):
         spec = getattr(getattr(type(owner), attr), "__command__", None)
         if isinstance(spec, Command):
-            found.append(
-                Command(spec.name, spec.help, spec.args, spec.access, getattr(owner, attr))
-            )
+            found.append(replace(spec, handler=getattr(owner, attr)))
     return found
 
 
@@ -125,10 +133,6 @@ class CommandRouter:
         self.services = services
         self.prefix = services.config.command_prefix
         self._commands: dict[str, Command] = {}
-        self.register(
-            Command("help", _("Show the commands you can use"), access=Access.EVERYONE,
-                    handler=self._help)
-        )
 
     def register(self, cmd: Command) -> None:
         if cmd.name in self._commands:
@@ -160,7 +164,7 @@ class CommandRouter:
         if cmd is None:
             await ctx.reply(
                 ctx.t(_("I don't know that command. Type {help} to see what I can do."),
-                      help=self.prefix + "help")
+                      help=command_text(self.prefix, "help"))
             )
             return
         ctx.command = cmd
@@ -172,7 +176,8 @@ class CommandRouter:
         except ArgError as err:
             await ctx.reply(
                 ctx.t(err.message, **err.values) + "\n\n"
-                + ctx.t(_("Usage: {usage}"), usage=cmd.usage(self.prefix))
+                + ctx.t(_("Usage: {usage}"),
+                        usage=command_text("", cmd.usage(self.prefix, ctx.t)))
             )
             return
         assert cmd.handler is not None
@@ -202,7 +207,7 @@ class CommandRouter:
                 rest = rest[match.end():] if match else ""
             if not raw:
                 if not arg.optional:
-                    raise ArgError(_("Something is missing: {name}."), name=arg.name)
+                    raise ArgError(_("Something is missing: {name}."), name=Message(arg.name))
                 values.append(None)
                 continue
             values.append(arg.convert(raw, ctx) if arg.convert else raw)
@@ -216,11 +221,3 @@ class CommandRouter:
         if needed >= Access.MODERATOR:
             return ctx.t(_("Only organizers and moderators can do that."))
         return ctx.t(_("This is for members of the community. Ask an organizer to invite you."))
-
-    async def _help(self, ctx: CommandContext) -> None:
-        items = [
-            f"- `{cmd.usage(self.prefix)}` – {ctx.t(cmd.help)}"
-            for cmd in self.commands
-            if cmd.access <= ctx.access
-        ]
-        await ctx.reply(ctx.t(_("**What you can do here:**")) + "\n\n" + "\n".join(items))

@@ -30,6 +30,10 @@ class Markup(str):
     """Text that is already Markdown and must not be escaped again (mentions, links)."""
 
 
+class Message(str):
+    """A message id given as a value (an argument's name): translated when it is filled in."""
+
+
 def escape(value: object) -> str:
     """Make member-typed text inert in Markdown and HTML."""
     if isinstance(value, Markup):
@@ -61,7 +65,9 @@ class I18n:
         text = self._catalog.get(message, message)
         if not values:
             return text
-        return text.format(**{k: escape(v) for k, v in values.items()})
+        return text.format(**{
+            k: escape(self.t(v) if isinstance(v, Message) else v) for k, v in values.items()
+        })
 
     def has(self, message: str) -> bool:
         return self.language == "en" or message in self._catalog

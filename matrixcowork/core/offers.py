@@ -3,9 +3,10 @@
 An `Offer` is a named function with a fallback. The feature whose data it is provides it when
 it is built (`services.offers.provide(LAST_COWORKING_DAY, ...)`); the feature that needs it calls
 `services.offers.get(LAST_COWORKING_DAY)(user_id)` when it runs, after every enabled feature is
-built, and gets the fallback while no enabled feature provides it: without the check-in,
-`!whois` shows no last coworking day. The offers are listed here because they are the contract
-between two features; the SQL behind them stays with the feature that owns the table.
+built, and gets the fallback while no enabled feature provides it; `provided` tells whether
+one does: without the check-in, `!whois` leaves the last coworking day out. The offers are
+listed here because they are the contract between two features; the SQL behind them stays with
+the feature that owns the table.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ class Offers:
 
     def get(self, offer: Offer[F]) -> F:
         return self._provided.get(offer.name, offer.fallback)  # type: ignore[return-value]
+
+    def provided(self, offer: Offer[F]) -> bool:
+        """Whether an enabled feature provides it: a text leaves out what no feature tells."""
+        return offer.name in self._provided
 
 
 async def _no_day(user_id: str) -> date | None:

@@ -19,6 +19,14 @@ def display_name(client: AsyncClient, user_id: str, room_id: str | None = None) 
     return user_id
 
 
+async def name_anywhere(client: AsyncClient, chat: Chat, user_id: str) -> str:
+    """`display_name`, or for someone the bot shares no room with (yet) their profile's."""
+    name = display_name(client, user_id)
+    if name == user_id:
+        name = await chat.profile_name(user_id) or user_id
+    return name
+
+
 class RoomDirectory:
     """Resolves `#alias:server` for a configured room key, once, and remembers it.
 

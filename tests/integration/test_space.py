@@ -14,6 +14,7 @@ from matrixcowork.features.space.powers import CREATOR_LEVEL
 from matrixcowork.ops.devserver import DevServer
 from tests.helpers import Bot, Member, bot_config, unique
 
+from .people_world import nick
 from .space_world import (
     ROOMS,
     SERVER,
@@ -146,7 +147,7 @@ async def test_members_only_rooms_open_to_space_members_public_rooms_to_anyone(
     assert await join(ben, coworking)
     assert await join(ben, general)
 
-    assert invited.body.startswith(f"I invited {ben.user_id} to Coworking OWL.")
+    assert invited.body.startswith(f"I invited {nick(ben)} to Coworking OWL.")
     for room in world.config["rooms"]:
         assert f"https://matrix.to/#/#{room['alias']}:{SERVER}" in invited.html
     refused = await ben.ask(general, "!invite " + cem.user_id)
@@ -154,7 +155,7 @@ async def test_members_only_rooms_open_to_space_members_public_rooms_to_anyone(
     bad = await anna.ask(general, "!invite ben")
     assert "'ben' is not a Matrix user" in bad.body and "Usage: !invite <user>" in bad.body
     again = await anna.ask(general, "!invite " + ben.user_id)
-    assert again.body == f"{ben.user_id} is already in the space."
+    assert again.body == f"{nick(ben)} is already in the space."
 
 
 async def test_welcome_is_posted_once_per_person_ever(make_bot, members: dict[str, Member]):

@@ -12,12 +12,14 @@ from functools import partial
 
 from ...core.arguments import month
 from ...core.commands import Arg, ArgError, CommandContext, command
+from ...core.formatting import command_text
 from ...core.i18n import _
 from ...core.offers import LAST_COWORKING_DAY
 from ...core.permissions import Access
 from ...core.postedits import CoalescedEdits
 from ...core.rooms import display_name
 from ...core.services import Services
+from ...core.topics import CHECKIN
 from ...core.tracked import Reaction, ReactionDeclaration, TrackedPost
 from .. import Feature
 from . import db, queries
@@ -92,18 +94,21 @@ class CheckinFeature(Feature):
 
     # --- commands -------------------------------------------------------------------------
 
-    @command("checkin", Arg("note", note, optional=True, rest=True),
-             help=_("Check in for today without the reaction, optionally with what you work on"))
+    @command("checkin", Arg(_("note"), note, optional=True, rest=True),
+             help=_("Check in for today without the reaction, optionally with what you work on"),
+             topic=CHECKIN, examples=(_("Writing the offer"),))
     async def checkin(self, ctx: CommandContext, text: str | None) -> None:
         await self._check_in(ctx, None, text)
 
-    @command("checkin onsite", Arg("note", note, optional=True, rest=True),
-             help=_("Check in for today: on site"))
+    @command("checkin onsite", Arg(_("note"), note, optional=True, rest=True),
+             help=_("Check in for today: on site"),
+             topic=CHECKIN)
     async def checkin_onsite(self, ctx: CommandContext, text: str | None) -> None:
         await self._check_in(ctx, "onsite", text)
 
-    @command("checkin remote", Arg("note", note, optional=True, rest=True),
-             help=_("Check in for today: remote"))
+    @command("checkin remote", Arg(_("note"), note, optional=True, rest=True),
+             help=_("Check in for today: remote"),
+             topic=CHECKIN)
     async def checkin_remote(self, ctx: CommandContext, text: str | None) -> None:
         await self._check_in(ctx, "remote", text)
 
@@ -118,7 +123,8 @@ class CheckinFeature(Feature):
             await ctx.reply(ctx.t(_("Today's check-in is posted.")) if sent
                             else ctx.t(_("Today's check-in is already there.")))
 
-    @command("checkout", help=_("Take back today's check-in"))
+    @command("checkout", help=_("Take back today's check-in"),
+             topic=CHECKIN)
     async def checkout(self, ctx: CommandContext) -> None:
         day = self.services.clock.today()
         if await db.check_out(self.store, day, ctx.sender):
@@ -127,24 +133,28 @@ class CheckinFeature(Feature):
         else:
             await ctx.reply(ctx.t(_("You were not checked in today.")))
 
-    @command(STATUS_COMMAND, Arg("text", note, rest=True),
-             help=_("Tell the others what you work on today"))
+    @command(STATUS_COMMAND, Arg(_("text"), note, rest=True),
+             help=_("Tell the others what you work on today"),
+             topic=CHECKIN, examples=(_("Writing the offer"),))
     async def status(self, ctx: CommandContext, text: str) -> None:
         day = self.services.clock.today()
         if await db.set_note(self.store, day, ctx.sender, text):
             await ctx.reply(ctx.t(_("Your status for today: {note}"), note=text))
             await self._refresh_day(day)
         else:
+            checkin = command_text(self.services.config.command_prefix, "checkin")
             await ctx.reply(ctx.t(_("Check in first: react to today's check-in or type {command}."),
-                                  command=self.services.config.command_prefix + "checkin"))
+                                  command=checkin))
 
-    @command("who", help=_("Who is coworking today"))
+    @command("who", help=_("Who is coworking today"),
+             topic=CHECKIN)
     async def who(self, ctx: CommandContext) -> None:
         day = self.services.clock.today()
         await ctx.reply(self.texts.who(day, await db.attendance_between(self.store, day, day)))
 
-    @command("stats", Arg("month", month, optional=True),
-             help=_("Check-ins of a month (YYYY-MM, default this month)"))
+    @command("stats", Arg(_("month"), month, optional=True),
+             help=_("Check-ins of a month (YYYY-MM, default this month)"),
+             topic=CHECKIN, examples=("2026-03",))
     async def stats(self, ctx: CommandContext, first: date | None) -> None:
         start, end = month_range(first or self.services.clock.today())
         figures = month_stats(start, await db.attendance_between(self.store, start, end))

@@ -17,6 +17,7 @@ from ...core.offers import KNOW_MEMBER
 from ...core.rooms import display_name
 from ...core.scheduling import Cron
 from ...core.services import Services
+from ...core.topics import COWORKING
 from .. import Feature
 from . import db
 from .config import CoffeeConfig
@@ -70,7 +71,8 @@ class CoffeeFeature(Feature):
 
     # --- commands -------------------------------------------------------------------------
 
-    @command("coffee join", help=_("Take part in the coffee roulette"))
+    @command("coffee join", help=_("Take part in the coffee roulette"),
+             topic=COWORKING)
     async def join(self, ctx: CommandContext) -> None:
         today = self.services.clock.today()
         if await db.join(self.store, ctx.sender, today):
@@ -81,7 +83,8 @@ class CoffeeFeature(Feature):
         else:
             await ctx.reply(ctx.t(_("You are already in the coffee roulette.")))
 
-    @command("coffee leave", help=_("Stop taking part in the coffee roulette"))
+    @command("coffee leave", help=_("Stop taking part in the coffee roulette"),
+             topic=COWORKING)
     async def leave(self, ctx: CommandContext) -> None:
         if await db.leave(self.store, ctx.sender):
             await ctx.reply(ctx.t(_("You left the coffee roulette. Come back any time with "
@@ -89,8 +92,9 @@ class CoffeeFeature(Feature):
         else:
             await ctx.reply(ctx.t(_("You were not in the coffee roulette.")))
 
-    @command("coffee pause", Arg("weeks", integer(1, MAX_PAUSE_WEEKS)),
-             help=_("Skip the coffee roulette for some weeks"))
+    @command("coffee pause", Arg(_("weeks"), integer(1, MAX_PAUSE_WEEKS)),
+             help=_("Skip the coffee roulette for some weeks"),
+             topic=COWORKING, examples=("2",))
     async def pause(self, ctx: CommandContext, weeks: int) -> None:
         until = self.services.clock.today() + timedelta(weeks=weeks)
         if await db.pause(self.store, ctx.sender, until):
@@ -101,7 +105,8 @@ class CoffeeFeature(Feature):
                                     "part."), join=self.text.command("coffee join")))
 
     @command("coffee status", help=_("Your coffee roulette: next round, who takes part, "
-                                     "how many met"))
+                                     "how many met"),
+             topic=COWORKING)
     async def status(self, ctx: CommandContext) -> None:
         day = self.rounds.schedule.next_round(self.services.clock.now())
         you = await db.participant(self.store, ctx.sender)
@@ -110,7 +115,8 @@ class CoffeeFeature(Feature):
             ctx.sender in await self.rounds.skipping(day), met_rate(await self.figures()),
         ))
 
-    @command("coffee stats", help=_("Coffee rounds and how many groups met"))
+    @command("coffee stats", help=_("Coffee rounds and how many groups met"),
+             topic=COWORKING)
     async def stats(self, ctx: CommandContext) -> None:
         await ctx.reply(self.text.stats(await self.figures()))
 

@@ -16,6 +16,7 @@ from ...core.commands import Arg, CommandContext, command
 from ...core.config import Config
 from ...core.i18n import _
 from ...core.services import Services
+from ...core.topics import COWORKING
 from ...core.tracked import ReactionDeclaration
 from ...meetings import db as meetings_db
 from .. import EventHandler, Feature
@@ -73,10 +74,11 @@ class CoworkFeature(Feature):
 
     # --- commands -------------------------------------------------------------------------
 
-    @command("focus", Arg("minutes", minutes_or_word, optional=True),
-             Arg("goal", one_line(MAX_GOAL), optional=True, rest=True),
+    @command("focus", Arg(_("minutes"), minutes_or_word, optional=True),
+             Arg(_("goal"), one_line(MAX_GOAL), optional=True, rest=True),
              help=_("Start a focus sprint, or join the one running here: length in minutes, "
-                    "your goal"))
+                    "your goal"),
+             topic=COWORKING, examples=(_("25 Write the offer"),))
     async def focus(self, ctx: CommandContext, minutes: int | str | None,
                     goal: str | None) -> None:
         if isinstance(minutes, str):  # no length given: that word begins the goal
@@ -84,15 +86,18 @@ class CoworkFeature(Feature):
             minutes = None
         await self.sprints.begin(ctx, minutes or self.config.focus_default, goal)
 
-    @command("focus stats", help=_("Your focus sprints: how many you joined and reached"))
+    @command("focus stats", help=_("Your focus sprints: how many you joined and reached"),
+             topic=COWORKING)
     async def focus_stats(self, ctx: CommandContext) -> None:
         await ctx.reply(await self.sprints.stats(ctx.sender))
 
-    @command("call", Arg("topic", one_line(MAX_TOPIC), optional=True, rest=True),
-             help=_("Start a video call in this room, with a topic"))
+    @command("call", Arg(_("topic"), one_line(MAX_TOPIC), optional=True, rest=True),
+             help=_("Start a video call in this room, with a topic"),
+             topic=COWORKING, examples=(_("Planning the summer party"),))
     async def call(self, ctx: CommandContext, topic: str | None) -> None:
         await self.calls.begin(ctx, topic)
 
-    @command("call end", help=_("End the video call in this room"))
+    @command("call end", help=_("End the video call in this room"),
+             topic=COWORKING)
     async def call_end(self, ctx: CommandContext) -> None:
         await self.calls.end_here(ctx)

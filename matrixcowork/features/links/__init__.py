@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ...core.commands import CommandContext, command
 from ...core.i18n import _, escape
+from ...core.topics import COWORKING
 from .. import Feature
 from .config import LinksConfig
 
@@ -16,7 +17,8 @@ class LinksFeature(Feature):
     name = "links"
     section = ("links", LinksConfig)
 
-    @command("links", help=_("Our links: website, house rules, events"))
+    @command("links", help=_("Our links: website, house rules, events"),
+             topic=COWORKING)
     async def links(self, ctx: CommandContext) -> None:
         config: LinksConfig = self.services.config.links
         lines = [ctx.t(_("**Our links**"))]

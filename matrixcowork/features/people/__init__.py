@@ -22,12 +22,13 @@ from ...core.i18n import _
 from ...core.offers import KNOW_MEMBER, LAST_COWORKING_DAY, MEMBER_CARD, WEBINARS_GIVEN
 from ...core.rooms import display_name
 from ...core.services import Services
+from ...core.topics import PEOPLE
 from .. import EventHandler, Feature
 from . import db
 from .config import PeopleConfig
 from .publish import IntroCards
 from .search import MIN_WORD, query_words, rank
-from .texts import PeopleTexts
+from .texts import Figures, PeopleTexts
 
 MAX_INTRO = 1000
 MAX_TEXT = 300
@@ -117,8 +118,9 @@ class PeopleFeature(Feature):
 
     # --- commands -------------------------------------------------------------------------
 
-    @command("intro", Arg("text", intro_text, rest=True),
-             help=_("Introduce yourself: a short card in the introductions room"))
+    @command("intro", Arg(_("text"), intro_text, rest=True),
+             help=_("Introduce yourself: a short card in the introductions room"),
+             topic=PEOPLE, examples=(_("I build websites and love bouldering."),))
     async def intro(self, ctx: CommandContext, text: str) -> None:
         await db.set_text(self.store, ctx.sender, "intro", text, self._now())
         profile = await self._written(ctx)
@@ -130,7 +132,8 @@ class PeopleFeature(Feature):
             await ctx.reply(ctx.t(_("Saved. There is no introductions room to post it in; "
                                   "{whois} shows it."), whois=whois))
 
-    @command("profile", help=_("Show your profile"))
+    @command("profile", help=_("Show your profile"),
+             topic=PEOPLE)
     async def profile(self, ctx: CommandContext) -> None:
         profile = await db.profile(self.store, ctx.sender)
         if profile is None or profile.is_empty:
@@ -138,20 +141,23 @@ class PeopleFeature(Feature):
         else:
             await ctx.reply(self.texts.card(profile))
 
-    @command("profile skills", Arg("skills", skill_list, rest=True),
-             help=_("Set your skills, separated by commas"))
+    @command("profile skills", Arg(_("skills"), skill_list, rest=True),
+             help=_("Set your skills, separated by commas"),
+             topic=PEOPLE, examples=(_("Python, design, bouldering"),))
     async def profile_skills(self, ctx: CommandContext, skills: list[str]) -> None:
         await db.set_skills(self.store, ctx.sender, skills, self._now())
         await self._show_saved(ctx)
 
-    @command("profile offer", Arg("text", short_text, rest=True),
-             help=_("Set what you can help others with"))
+    @command("profile offer", Arg(_("text"), short_text, rest=True),
+             help=_("Set what you can help others with"),
+             topic=PEOPLE, examples=(_("Help with websites"),))
     async def profile_offer(self, ctx: CommandContext, text: str) -> None:
         await db.set_text(self.store, ctx.sender, "offer", text, self._now())
         await self._show_saved(ctx)
 
-    @command("profile seek", Arg("text", short_text, rest=True),
-             help=_("Set what you are looking for"))
+    @command("profile seek", Arg(_("text"), short_text, rest=True),
+             help=_("Set what you are looking for"),
+             topic=PEOPLE, examples=(_("Someone for the bookkeeping"),))
     async def profile_seek(self, ctx: CommandContext, text: str) -> None:
         await db.set_text(self.store, ctx.sender, "seek", text, self._now())
         await self._show_saved(ctx)
@@ -161,7 +167,8 @@ class PeopleFeature(Feature):
         await self.intros.update(profile)
         await ctx.reply(ctx.t(_("Saved. Your profile:")) + "\n\n" + self.texts.card(profile))
 
-    @command("profile clear", help=_("Delete your profile and your introduction card"))
+    @command("profile clear", help=_("Delete your profile and your introduction card"),
+             topic=PEOPLE)
     async def profile_clear(self, ctx: CommandContext) -> None:
         profile = await db.profile(self.store, ctx.sender)
         if profile is None:
@@ -171,16 +178,22 @@ class PeopleFeature(Feature):
         await db.clear(self.store, ctx.sender)
         await ctx.reply(ctx.t(_("Your profile and your introduction card are deleted.")))
 
-    @command("whois", Arg("user", user_id), help=_("Show a member's card and figures"))
+    @command("whois", Arg(_("user"), user_id), help=_("Show a member's card and figures"),
+             topic=PEOPLE, examples=("@anna:example.org",))
     async def whois(self, ctx: CommandContext, user: str) -> None:
         store, offers = self.store, self.services.offers
-        await ctx.reply(self.texts.whois(
-            user, await db.profile(store, user), await db.known_since(store, user),
-            await offers.get(LAST_COWORKING_DAY)(user), await offers.get(WEBINARS_GIVEN)(user),
-        ))
+        figures = Figures(
+            since=await db.known_since(store, user),
+            last_day=await offers.get(LAST_COWORKING_DAY)(user),
+            webinars=await offers.get(WEBINARS_GIVEN)(user),
+            shown=frozenset(o.name for o in (LAST_COWORKING_DAY, WEBINARS_GIVEN)
+                            if offers.provided(o)),
+        )
+        await ctx.reply(self.texts.whois(user, await db.profile(store, user), figures))
 
-    @command("find", Arg("words", search_words, rest=True),
-             help=_("Find members by skill, offer or introduction"))
+    @command("find", Arg(_("words"), search_words, rest=True),
+             help=_("Find members by skill, offer or introduction"),
+             topic=PEOPLE, examples=(_("design"),))
     async def find(self, ctx: CommandContext, query: str) -> None:
         matches = rank(query, await db.profiles(self.store))
         await ctx.reply(self.texts.found(query, matches))

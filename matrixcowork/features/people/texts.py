@@ -8,14 +8,27 @@ card).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
-from ...core.formatting import mention
-from ...core.i18n import I18n, _, escape
+from ...core.formatting import command_text, mention
+from ...core.i18n import I18n, Markup, _, escape
+from ...core.offers import LAST_COWORKING_DAY, WEBINARS_GIVEN
 from .db import Profile
 from .search import Match
 
 NameOf = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What `!whois` tells besides the card; `shown` names the offers an enabled feature
+    provides (the others are left out, not shown as zero)."""
+
+    since: date | None
+    last_day: date | None
+    webinars: int
+    shown: frozenset[str]
 
 
 class PeopleTexts:
@@ -23,6 +36,9 @@ class PeopleTexts:
         self.i18n = i18n
         self.name_of = name_of
         self.prefix = prefix
+
+    def code(self, text: str) -> Markup:
+        return command_text(self.prefix, text)
 
     def person(self, user_id: str) -> str:
         return mention(user_id, self.name_of(user_id))
@@ -49,23 +65,24 @@ class PeopleTexts:
         return self.i18n.t(
             _("You have no profile yet. Introduce yourself with {intro}, then add {skills}, "
               "{offer} and {seek}."),
-            intro=f"{self.prefix}intro <text>", skills=f"{self.prefix}profile skills",
-            offer=f"{self.prefix}profile offer", seek=f"{self.prefix}profile seek",
+            intro=self.code(f"intro <{self.i18n.t(_('text'))}>"),
+            skills=self.code("profile skills"), offer=self.code("profile offer"),
+            seek=self.code("profile seek"),
         )
 
-    def whois(
-        self, user_id: str, profile: Profile | None, since: date | None,
-        last_day: date | None, webinars: int,
-    ) -> str:
-        t, i18n = self.i18n.t, self.i18n
+    def whois(self, user_id: str, profile: Profile | None, figures: Figures) -> str:
+        """The card, then the figures; a figure no enabled feature tells is left out."""
+        t, i18n, last_day = self.i18n.t, self.i18n, figures.last_day
         first = self.card(profile) if profile and not profile.is_empty else self.no_profile(user_id)
         facts = [
-            t(_("Member since: {date}"), date=i18n.date(since)) if since
+            t(_("Member since: {date}"), date=i18n.date(figures.since)) if figures.since
             else t(_("Member since: not known yet")),
-            t(_("Last coworking day: {date}"), date=i18n.date(last_day)) if last_day
-            else t(_("Last coworking day: none yet")),
-            t(_("Webinars given: {count}"), count=webinars),
         ]
+        if LAST_COWORKING_DAY.name in figures.shown:
+            facts.append(t(_("Last coworking day: {date}"), date=i18n.date(last_day)) if last_day
+                         else t(_("Last coworking day: none yet")))
+        if WEBINARS_GIVEN.name in figures.shown:
+            facts.append(t(_("Webinars given: {count}"), count=figures.webinars))
         return first + "\n\n" + "\n".join(f"- {fact}" for fact in facts)
 
     def found(self, query: str, matches: list[Match]) -> str:

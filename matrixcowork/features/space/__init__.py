@@ -15,8 +15,10 @@ from nio import RoomMemberEvent
 from ...core.arguments import user_id
 from ...core.chat import ChatError
 from ...core.commands import Arg, CommandContext, command
+from ...core.formatting import mention
 from ...core.i18n import _, escape
 from ...core.permissions import Access
+from ...core.rooms import display_name, name_anywhere
 from ...core.services import Services
 from .. import EventHandler, Feature
 from . import db
@@ -80,8 +82,9 @@ class SpaceFeature(Feature):
         report = await self.provisioner.run()
         await ctx.reply(report.render(self.services.i18n))
 
-    @command("invite", Arg("user", user_id), help=_("Invite someone to the community's space"),
-             access=Access.MODERATOR)
+    @command("invite", Arg(_("user"), user_id), help=_("Invite someone to the community's space"),
+             access=Access.MODERATOR,
+             examples=("@anna:example.org",))
     async def invite(self, ctx: CommandContext, user: str) -> None:
         permissions = self.services.permissions
         space_id = permissions.space_room_id
@@ -89,7 +92,8 @@ class SpaceFeature(Feature):
             await ctx.reply(ctx.t(_("The space is not set up yet. Please try again shortly.")))
             return
         if permissions.is_member(user):
-            await ctx.reply(ctx.t(_("{user} is already in the space."), user=user))
+            person = mention(user, display_name(self.services.client, user))
+            await ctx.reply(ctx.t(_("{user} is already in the space."), user=person))
             return
         try:
             await self.services.chat.invite(space_id, user)
@@ -98,13 +102,14 @@ class SpaceFeature(Feature):
             await ctx.reply(ctx.t(_("I could not invite {user}. Does that account exist?"),
                                   user=user))
             return
-        await ctx.reply(self._invited(ctx, user))
+        person = mention(user, await name_anywhere(self.services.client, self.services.chat, user))
+        await ctx.reply(self._invited(ctx, person))
 
-    def _invited(self, ctx: CommandContext, user: str) -> str:
+    def _invited(self, ctx: CommandContext, person: str) -> str:
         config = self.services.config
         assert config.space is not None
         lines = [ctx.t(_("I invited {user} to {space}. Rooms to start with:"),
-                       user=user, space=config.space.name)]
+                       user=person, space=config.space.name)]
         for room in config.rooms:
             link = room_link(config, self.services.rooms, room.key)
             lines.append(f"- {link}" + (f" – {escape(room.topic)}" if room.topic else ""))

@@ -16,6 +16,7 @@ from nio import RoomMemberEvent
 from ...core.chat import txn_for
 from ...core.formatting import command_text, mention
 from ...core.i18n import _
+from ...core.rooms import display_name
 from ...core.services import Services
 from . import db
 from .links import room_link
@@ -61,8 +62,9 @@ class Onboarding:
         space = config.space
         assert space is not None
         i18n = services.i18n
+        name = display_name(services.client, user_id, services.permissions.space_room_id)
         lines = [i18n.t(_("Welcome to {space}, {person}! 👋"), space=space.name,
-                        person=mention(user_id))]
+                        person=mention(user_id, name))]
         if space.checkin_room:
             lines.append(i18n.t(
                 _("Check in each morning in {room}: react to the day's post."),

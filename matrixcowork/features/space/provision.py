@@ -23,10 +23,10 @@ from nio.api import RoomPreset
 
 from ...core.chat import Chat, ChatError
 from ...core.config import Config, RoomConfig
-from ...core.formatting import mention
+from ...core.formatting import command_text, mention
 from ...core.i18n import I18n, Markup, _
 from ...core.permissions import Permissions
-from ...core.rooms import RoomDirectory
+from ...core.rooms import RoomDirectory, display_name
 from ...core.store import Store
 from . import db, desired
 from .report import Report
@@ -138,7 +138,8 @@ class Provisioner:
             _("This room is no longer part of {space}: it was removed from the configuration. "
               "Nothing was deleted. {organizers}"),
             space=self.space.name,
-            organizers=Markup(" ".join(mention(a) for a in organizers)),
+            organizers=Markup(" ".join(mention(a, display_name(self.chat.client, a))
+                                          for a in organizers)),
         )
         try:
             await self.chat.put_state(room_id, "m.space.parent", {}, space_id)
@@ -180,7 +181,7 @@ class Provisioner:
                 log.warning("cannot join %s (%s): %s", alias, room_id, err)
                 report.problem(_("I can't join {room} ({alias}). Invite me there, then type "
                                  "{command}."), room=name, alias=alias,
-                               command=self.config.command_prefix + "space sync")
+                               command=command_text(self.config.command_prefix, "space sync"))
                 return None
             self._joined.add(room_id)
         state = await fetch_state(self.chat, room_id)

@@ -17,6 +17,7 @@ from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
 from ...core.permissions import Access
 from ...core.services import Services
+from ...core.topics import MEETINGS
 from ...core.tracked import ReactionDeclaration
 from ...meetings import db as meetings_db
 from ...meetings.db import Occurrence
@@ -88,7 +89,8 @@ class SyncFeature(Feature):
                 f"{escape(self.engine.name_of(occ.room_id, item.author))}"
                 for item in await agenda.items(self.store, occ.id)]
 
-    @command("agenda", help=_("The agenda of the next sync"))
+    @command("agenda", help=_("The agenda of the next sync"),
+             topic=MEETINGS)
     async def agenda_show(self, ctx: CommandContext) -> None:
         """All of it, in as many messages as it takes."""
         occ = await self._next()
@@ -101,8 +103,9 @@ class SyncFeature(Feature):
                           listing.lines):
             await ctx.reply(page)
 
-    @command("agenda add", Arg("text", one_line(MAX_ITEM), rest=True),
-             help=_("Put a topic on the agenda of the next sync"))
+    @command("agenda add", Arg(_("text"), one_line(MAX_ITEM), rest=True),
+             help=_("Put a topic on the agenda of the next sync"),
+             topic=MEETINGS, examples=(_("New rooms for the workshop"),))
     async def agenda_add(self, ctx: CommandContext, text: str) -> None:
         occ = await self._next()
         number = await agenda.number_added_by(self.store, occ.id, ctx.event_id)  # a replay
@@ -121,8 +124,9 @@ class SyncFeature(Feature):
         await ctx.reply(ctx.t(_("Added as item {number} for the sync on {when}."),
                               number=number, when=self.engine.when(occ)))
 
-    @command("agenda remove", Arg("n", integer(1, 999)),
-             help=_("Take item n off the agenda (your own; organizers any)"))
+    @command("agenda remove", Arg(_("n"), integer(1, 999)),
+             help=_("Take item n off the agenda (your own; organizers any)"),
+             topic=MEETINGS, examples=("2",))
     async def agenda_remove(self, ctx: CommandContext, number: int) -> None:
         occ = await self._pinned_next(ctx)
 
@@ -144,7 +148,8 @@ class SyncFeature(Feature):
 
     # --- the sync ---------------------------------------------------------------------------
 
-    @command("sync", help=_("The next sync: when, link, answers and agenda"))
+    @command("sync", help=_("The next sync: when, link, answers and agenda"),
+             topic=MEETINGS)
     async def sync_show(self, ctx: CommandContext) -> None:
         occ = await self._next()
         await ctx.reply(await self.engine.overview(occ))
@@ -180,9 +185,10 @@ class SyncFeature(Feature):
             answer.append(ctx.t(_("Its agenda moves there too.")))
         await ctx.reply(" ".join(answer))
 
-    @command("sync move", Arg("YYYY-MM-DD HH:MM", local_datetime, rest=True),
+    @command("sync move", Arg(_("YYYY-MM-DD HH:MM"), local_datetime, rest=True),
              help=_("Move the next sync to another time (YYYY-MM-DD HH:MM)"),
-             access=Access.ORGANIZER)
+             access=Access.ORGANIZER,
+             examples=("2026-12-03 18:00",))
     async def sync_move(self, ctx: CommandContext, when: datetime) -> None:
         now = self.services.clock.now()
         occ = await self._pinned_next(ctx)

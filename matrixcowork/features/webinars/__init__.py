@@ -28,6 +28,7 @@ from ...core.i18n import _
 from ...core.offers import WEBINARS_GIVEN
 from ...core.permissions import Access
 from ...core.services import Services
+from ...core.topics import MEETINGS, WEBINARS
 from ...core.tracked import ReactionDeclaration, ReactionKind
 from ...meetings import db as meetings_db
 from ...meetings.db import Occurrence
@@ -126,8 +127,9 @@ class WebinarsFeature(Feature):
 
     # --- commands -------------------------------------------------------------------------------
 
-    @command("webinar propose", Arg("title | description", args.proposal, rest=True),
-             help=_("Propose a webinar you would give; members vote with 👍"))
+    @command("webinar propose", Arg(_("title | description"), args.proposal, rest=True),
+             help=_("Propose a webinar you would give; members vote with 👍"),
+             topic=WEBINARS, examples=(_("Matrix for beginners | What it is and how to start"),))
     async def propose(self, ctx: CommandContext, proposal: args.Proposal) -> None:
         room_id = await self.services.rooms.room_id(self.config.room)
         if room_id is None:
@@ -153,13 +155,15 @@ class WebinarsFeature(Feature):
                               id=webinar.id, needed=self.config.vote_threshold,
                               poll=self.texts.code(f"webinar poll {webinar.id} …")))
 
-    @command("webinar list", help=_("Open webinar proposals by votes, then scheduled webinars"))
+    @command("webinar list", help=_("Open webinar proposals by votes, then scheduled webinars"),
+             topic=WEBINARS)
     async def list_webinars(self, ctx: CommandContext) -> None:
         await ctx.reply(await self.views.listing())
 
-    @command("webinar poll", Arg("id", args.webinar_id),
-             Arg("YYYY-MM-DD HH:MM | YYYY-MM-DD HH:MM | …", args.dates, rest=True),
-             help=_("Find a webinar's date with a poll (proposer or organizers)"))
+    @command("webinar poll", Arg(_("id"), args.webinar_id),
+             Arg(_("YYYY-MM-DD HH:MM | YYYY-MM-DD HH:MM | …"), args.dates, rest=True),
+             help=_("Find a webinar's date with a poll (proposer or organizers)"),
+             topic=WEBINARS, examples=("3 2026-12-01 18:00 | 2026-12-03 18:00",))
     async def start_poll(self, ctx: CommandContext, webinar_id: int,
                          starts: list[datetime]) -> None:
         webinar = await self._managed(ctx, webinar_id, needs_votes=True)
@@ -176,9 +180,10 @@ class WebinarsFeature(Feature):
                                 "takes the date with most votes."), id=webinar.id,
                               command=self.texts.code(f"webinar schedule {webinar.id} poll")))
 
-    @command("webinar schedule", Arg("id", args.webinar_id),
-             Arg("YYYY-MM-DD HH:MM [minutes] | poll", args.when, rest=True),
-             help=_("Schedule a webinar, or take the poll's date (proposer or organizers)"))
+    @command("webinar schedule", Arg(_("id"), args.webinar_id),
+             Arg(_("YYYY-MM-DD HH:MM [minutes] | poll"), args.when, rest=True),
+             help=_("Schedule a webinar, or take the poll's date (proposer or organizers)"),
+             topic=WEBINARS, examples=("3 2026-12-01 18:00 90", "3 poll"))
     async def schedule(self, ctx: CommandContext, webinar_id: int, when: args.When) -> None:
         webinar = await self._managed(ctx, webinar_id, needs_votes=True)
         if webinar is None:
@@ -199,8 +204,9 @@ class WebinarsFeature(Feature):
                                 "RSVP and reminders."), title=webinar.title,
                               when=self.engine.when(occ)))
 
-    @command("webinar cancel", Arg("id", args.webinar_id),
-             help=_("Cancel a webinar or withdraw a proposal (proposer or organizers)"))
+    @command("webinar cancel", Arg(_("id"), args.webinar_id),
+             help=_("Cancel a webinar or withdraw a proposal (proposer or organizers)"),
+             topic=WEBINARS, examples=("3",))
     async def cancel(self, ctx: CommandContext, webinar_id: int) -> None:
         webinar = await self._managed(ctx, webinar_id, needs_votes=False)
         if webinar is None:
@@ -217,12 +223,14 @@ class WebinarsFeature(Feature):
         await ctx.reply(" ".join(filter(None, [
             ctx.t(_("Cancelled: “{title}”."), title=webinar.title), told])))
 
-    @command("events", help=_("Upcoming syncs and webinars"))
+    @command("events", help=_("Upcoming syncs and webinars"),
+             topic=MEETINGS)
     async def events(self, ctx: CommandContext) -> None:
         await ctx.reply(await self.views.upcoming(self.services.clock.now()))
 
     @command("calendar", help=_("The address of the public calendar feed and page"),
-             access=Access.EVERYONE)
+             access=Access.EVERYONE,
+             topic=WEBINARS)
     async def calendar(self, ctx: CommandContext) -> None:
         await ctx.reply(self.views.addresses())
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...core.arguments import integer, local_datetime
 from ...core.commands import ArgError
-from ...core.i18n import _
+from ...core.i18n import Message, _
 from .poll import MAX_SLOTS
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def proposal(raw: str, ctx: CommandContext) -> Proposal:
     title = " ".join(title.split())
     description = "\n".join(line.strip() for line in description.strip().splitlines())
     if not title:
-        raise ArgError(_("Something is missing: {name}."), name="title")
+        raise ArgError(_("Something is missing: {name}."), name=Message(_("title")))
     if len(title) > MAX_TITLE:
         raise ArgError(_("Please keep the title under {max} characters."), max=MAX_TITLE)
     if len(description) > MAX_DESCRIPTION:

@@ -104,7 +104,8 @@ class WebinarTexts:
         speaker, when); `more` proposals with fewer votes are left out to fit."""
         if not proposals and not scheduled and not more:
             return self.t(_("No webinar proposals or scheduled webinars yet. Propose one: "
-                            "{command}"), command=self.code("webinar propose <title> | <text>"))
+                            "{command}"), command=self.code(
+                                "webinar propose <{}>".format(self.t(_("title | description")))))
         parts = []
         if proposals or more:
             lines = [self.t(_("- **{title}** (#{id}) – {speaker} – 👍 {votes}"), id=w.id,
