@@ -39,7 +39,7 @@ def test_member_text_renders_inline_only(typed: str) -> None:
 @pytest.mark.parametrize("typed", [r"a \~ b \| c", "~~nicht durch~~ | Tabelle |",
                                    r"C:\Users\ben", "a = b == c", "a & b <3 &amp;"])
 def test_member_text_shows_as_typed(typed: str) -> None:
-    html, body = rendered(typed)
+    _html, body = rendered(typed)
     assert body.split("\n\n")[1] == typed
 
 
