@@ -69,7 +69,7 @@ def poll_start(question: str, answers: Sequence[tuple[str, str]]) -> dict[str, A
     """An MSC3381 poll with one choice per (answer id, label); question and labels are
     Markdown like every message, shown as their plain text, with a text fallback."""
     question_text = plain(question)
-    labels = [(answer_id, one_line(plain(label))) for answer_id, label in answers]
+    labels = [(answer_id, plain(label)) for answer_id, label in answers]
     fallback = "\n".join([question_text, *(f"{n}. {label}" for n, (_, label) in
                                            enumerate(labels, 1))])
     return {

@@ -50,7 +50,8 @@ def escape(value: object) -> str:
 
 def one_line(value: object) -> str:
     """Member-typed text where a line break has no place (names, titles in plain text)."""
-    return " ".join(_CONTROLS.sub(" ", _LINE_BREAKS.sub(" ", str(value))).split())
+    text = _CONTROLS.sub(" ", _LINE_BREAKS.sub(" ", str(value)).replace("\n", " "))
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def _load_catalog(language: str) -> dict[str, str]:
