@@ -35,8 +35,8 @@ from nio import (
 from nio.api import RelationshipType
 from nio.rooms import MatrixRoom
 
+from . import content as build
 from . import crypto, limits
-from .formatting import message_content
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,9 @@ class Chat:
     async def send_event(
         self, room_id: str, event_type: str, content: dict[str, Any], txn: str | None = None
     ) -> str:
-        """Send any room event; in an encrypted room it is encrypted, reactions included."""
+        """Send any room event; in an encrypted room it is encrypted, reactions included.
+        Content with a body always says whom it mentions (nobody unless the builder said)."""
+        content = build.stated(content)
         encrypted = self.client.olm is not None and await self._encrypted(room_id)
         content = limits.within(content, encrypted, event_type)  # never M_TOO_LARGE
         if encrypted and event_type in CLEAR_IN_NIO:
@@ -144,9 +146,8 @@ class Chat:
         msgtype: str = "m.notice",
     ) -> str:
         """Send a notice (Markdown rendered to HTML plus a plain body); returns its event id."""
-        content = message_content(markdown_text, msgtype=msgtype, mentions=mentions)
-        if reply_to:
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+        content = build.message(markdown_text, msgtype=msgtype, mentioned=mentions,
+                                reply_to=reply_to)
         return await self.send_event(room_id, "m.room.message", content, txn)
 
     async def edit(
@@ -158,14 +159,7 @@ class Chat:
         mentions: list[str] | None = None,
         msgtype: str = "m.notice",
     ) -> str:
-        new = message_content(markdown_text, msgtype=msgtype, mentions=mentions)
-        content = {
-            **new,
-            "body": "* " + new["body"],
-            "formatted_body": "* " + new["formatted_body"],
-            "m.new_content": new,
-            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
-        }
+        content = build.edit(event_id, markdown_text, msgtype=msgtype, mentioned=mentions)
         return await self.send_event(room_id, "m.room.message", content)
 
     async def react(self, room_id: str, event_id: str, key: str) -> str:

@@ -1,20 +1,21 @@
-"""Markdown in, Matrix message content out: HTML for rich clients, plain text for the rest."""
+"""Markdown in, HTML for rich clients and plain text for the rest out (content.py builds the
+events). Link targets are percent-encoded, so no id or address can end a link early."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from typing import Any
+from urllib.parse import quote
 
 import markdown as markdown_lib
 
-from .i18n import Markup, escape
+from .i18n import Markup, escape, one_line
 
 MATRIX_TO = "https://matrix.to/#/"
 
 
 def mention(user_id: str, name: str | None = None) -> Markup:
     """A pill in Element; pair it with `m.mentions` when the person should be notified."""
-    return Markup(f"[{escape(name or user_id)}]({MATRIX_TO}{user_id})")
+    return Markup(f"[{escape(one_line(name or user_id))}](<{MATRIX_TO}{quote(user_id, '@:')}>)")
 
 
 def command_text(prefix: str, text: str) -> Markup:
@@ -23,7 +24,12 @@ def command_text(prefix: str, text: str) -> Markup:
 
 
 def link(url: str, text: str | None = None) -> Markup:
-    return Markup(f"[{escape(text or url)}](<{url}>)")
+    return Markup(f"[{escape(one_line(text or url))}](<{target(url)}>)")
+
+
+def target(url: str) -> str:
+    """A URL safe as a Markdown link target: what a URL may hold stays, the rest is encoded."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def to_html(markdown_text: str) -> str:
@@ -86,21 +92,3 @@ def to_plain(html_text: str) -> str:
     parser.feed(html_text)
     parser.close()
     return parser.text()
-
-
-def message_content(
-    markdown_text: str,
-    *,
-    msgtype: str = "m.notice",
-    mentions: list[str] | None = None,
-) -> dict[str, Any]:
-    """Content for `m.room.message`: always a plain body, HTML when it adds something."""
-    html_text = to_html(markdown_text)
-    content: dict[str, Any] = {
-        "msgtype": msgtype,
-        "body": to_plain(html_text),
-        "format": "org.matrix.custom.html",
-        "formatted_body": html_text,
-        "m.mentions": {"user_ids": sorted(set(mentions))} if mentions else {},
-    }
-    return content

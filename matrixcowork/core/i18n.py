@@ -3,6 +3,12 @@
 Message ids are the English texts (gettext style) marked with `_()`; German lives in
 `locales/de.po`, read with Babel at start. Values put into a message are escaped for Markdown
 and HTML unless they are `Markup`, so member-typed text can never inject formatting or HTML.
+
+`escape` is the one door member-typed text takes into a message: it comes out inline-only. Every
+character Markdown or HTML would act on is escaped, each line is trimmed and blank lines go, so
+the text can start no heading, list, quote, code block or paragraph: at most a line break. The
+escapes are the ones Python-Markdown undoes (a `~` or `|` needs none and shows as typed); `=`
+becomes a character reference, or a line of them would make the line above a heading.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.pofile import read_po
 
 LANGUAGES = ("de", "en")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")  # Python-Markdown's ESCAPED_CHARS
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 
 
 def _(message: str) -> str:
@@ -35,10 +43,19 @@ class Message(str):
 
 
 def escape(value: object) -> str:
-    """Make member-typed text inert in Markdown and HTML."""
+    """Make member-typed text inert in Markdown and HTML: inline-only, at most a line break."""
     if isinstance(value, Markup):
         return value
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+    lines = (line.strip() for line in _LINE_BREAKS.sub("\n", str(value)).split("\n"))
+    text = _CONTROLS.sub("", "\n".join(line for line in lines if line))
+    text = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return text.replace("=", "&#61;")
+
+
+def one_line(value: object) -> str:
+    """Member-typed text where a line break has no place (names, titles in plain text)."""
+    text = _CONTROLS.sub(" ", _LINE_BREAKS.sub(" ", str(value)).replace("\n", " "))
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def _load_catalog(language: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .config import JitsiConfig
+from .content import widget_name
 
 RANDOM_BYTES = 12  # 96 bits
 WIDGET_EVENT = "im.vector.modular.widgets"
@@ -51,16 +52,17 @@ class Jitsi:
 
     def widget(self, conference: str, title: str, creator: str) -> dict[str, Any]:
         """The content of `im.vector.modular.widgets` that Element shows as a Jitsi call."""
+        name = widget_name(title)
         return {
             "type": "jitsi",
             "url": f"{self.config.widget_url}#{WIDGET_PARAMS}",
-            "name": title,
+            "name": name,
             "id": self.widget_id(conference),
             "creatorUserId": creator,
             "data": {
                 "domain": self.domain,
                 "conferenceId": conference,
-                "roomName": title,
+                "roomName": name,
                 "isAudioOnly": False,
             },
         }

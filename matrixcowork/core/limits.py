@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .formatting import message_content
+from .content import message as message_content
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from matrixcowork.core.formatting import mention, message_content, to_plain
+from matrixcowork.core.content import message as message_content
+from matrixcowork.core.formatting import mention, to_plain
 from matrixcowork.core.i18n import escape
 
 
@@ -15,7 +16,7 @@ def test_notice_has_html_and_plain_body() -> None:
 
 
 def test_mentions_are_pills_with_m_mentions() -> None:
-    content = message_content(f"Hi {mention('@anna:owl.de', 'Anna')}!", mentions=["@anna:owl.de"])
+    content = message_content(f"Hi {mention('@anna:owl.de', 'Anna')}!", mentioned=["@anna:owl.de"])
     assert '<a href="https://matrix.to/#/@anna:owl.de">Anna</a>' in content["formatted_body"]
     assert content["body"] == "Hi Anna!"
     assert content["m.mentions"] == {"user_ids": ["@anna:owl.de"]}

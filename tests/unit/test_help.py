@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from matrixcowork.core.commands import ArgError, Command, CommandContext, CommandRouter
-from matrixcowork.core.formatting import message_content
+from matrixcowork.core.content import message as message_content
 from matrixcowork.core.help import Help, HelpTexts
 from matrixcowork.core.i18n import I18n
 from matrixcowork.core.permissions import Access

@@ -19,23 +19,6 @@ def vote(user: str, answer: str, ts: int, event: str | None = None) -> Response:
     return Response(event or f"${user}{ts}", user, (answer,) if answer else (), ts)
 
 
-def test_start_content_is_what_element_shows_as_a_poll() -> None:
-    content = poll.start_content("When?", [(s, f"day {n}") for n, s in enumerate(SLOTS, 1)])
-    start = content["org.matrix.msc3381.poll.start"]
-    assert start["question"] == {"org.matrix.msc1767.text": "When?"}
-    assert start["kind"] == "org.matrix.msc3381.poll.disclosed"
-    assert start["max_selections"] == 1
-    assert start["answers"][0] == {"id": "slot-1", "org.matrix.msc1767.text": "day 1"}
-    assert [a["id"] for a in start["answers"]] == ["slot-1", "slot-2", "slot-3"]
-    assert content["org.matrix.msc1767.text"] == "When?\n1. day 1\n2. day 2\n3. day 3"
-
-
-def test_end_content_references_the_poll() -> None:
-    content = poll.end_content("$poll", "closed")
-    assert content["m.relates_to"] == {"rel_type": "m.reference", "event_id": "$poll"}
-    assert content["org.matrix.msc3381.poll.end"] == {}
-
-
 def test_responses_under_both_names_are_read() -> None:
     relates = {"m.relates_to": {"rel_type": "m.reference", "event_id": "$poll"}}
     unstable = {**relates, "org.matrix.msc3381.poll.response": {"answers": ["slot-2"]}}

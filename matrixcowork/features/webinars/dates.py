@@ -11,6 +11,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from ...core import content
 from ...core.chat import ChatError, txn_for
 from ...core.services import Services
 from . import db, poll
@@ -40,10 +41,10 @@ class DatePolls:
         before_id = await self.store.pinned(cause, "poll before", latest)
         before = await db.poll(self.store, before_id) if before_id else None
         slots = poll.make_slots(starts)
-        content = poll.start_content(self.texts.poll_question(webinar),
-                                     self.texts.poll_answers(slots, minutes))
+        start = content.poll_start(self.texts.poll_question(webinar),
+                                   self.texts.poll_answers(slots, minutes))
         event_id = await self.services.chat.send_event(
-            room_id, poll.START, content, txn=txn_for("webinars", "poll", cause))
+            room_id, content.POLL_START, start, txn=txn_for("webinars", "poll", cause))
         await db.add_poll(self.store, event_id, webinar.id, room_id, slots, self._now_ms())
         if before:
             await self.close(before, self.texts.poll_ended())
@@ -73,7 +74,7 @@ class DatePolls:
             return
         try:
             await self.services.chat.send_event(
-                found.room_id, poll.END, poll.end_content(found.event_id, text),
+                found.room_id, content.POLL_END, content.poll_end(found.event_id, text),
                 txn=txn_for("webinars", "poll end", found.event_id))
         except ChatError as err:
             log.warning("cannot end the poll %s in the room: %s", found.event_id, err)

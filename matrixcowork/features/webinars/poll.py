@@ -1,11 +1,11 @@
-"""Native Matrix polls (MSC3381) for finding a webinar's date: content, responses, tally.
+"""Native Matrix polls (MSC3381) for finding a webinar's date: slots, responses, tally.
 
-The bot sends the unstable `org.matrix.msc3381.poll.start` that Element shows as a poll, and
-reads responses under both names (`org.matrix.msc3381.poll.response` with `answers`, and the
-stable `m.poll.response` with `m.selections`). As the MSC says: a member's latest response (by
-`origin_server_ts`) is their vote, even if it is invalid (an unknown answer spoils it); a
-redacted response falls back to the one before; responses after the poll closed are not
-recorded at all (dates.py).
+The bot sends the unstable `org.matrix.msc3381.poll.start` that Element shows as a poll (built,
+like all the bot's content, in core/content.py), and reads responses under both names
+(`org.matrix.msc3381.poll.response` with `answers`, and the stable `m.poll.response` with
+`m.selections`). As the MSC says: a member's latest response (by `origin_server_ts`) is their
+vote, even if it is invalid (an unknown answer spoils it); a redacted response falls back to the
+one before; responses after the poll closed are not recorded at all (dates.py).
 Everything here is pure, so the rules are tested without a homeserver.
 """
 
@@ -16,11 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-START = "org.matrix.msc3381.poll.start"
-END = "org.matrix.msc3381.poll.end"
 RESPONSE_TYPES = ("org.matrix.msc3381.poll.response", "m.poll.response")
-TEXT = "org.matrix.msc1767.text"
-DISCLOSED = "org.matrix.msc3381.poll.disclosed"
 MAX_SLOTS = 10  # MSC3381 allows 20 answers; more dates than this help nobody decide
 MAX_ANSWER_ID = 100
 
@@ -43,32 +39,6 @@ class Response:
 
 def make_slots(starts: Iterable[datetime]) -> list[Slot]:
     return [Slot(f"slot-{n}", start) for n, start in enumerate(starts, 1)]
-
-
-def start_content(question: str, answers: Sequence[tuple[Slot, str]]) -> dict[str, Any]:
-    """An `org.matrix.msc3381.poll.start` with one choice per slot and a text fallback."""
-    fallback = "\n".join([question, *(f"{n}. {label}" for n, (_, label) in
-                                      enumerate(answers, 1))])
-    return {
-        START: {
-            "question": {TEXT: question},
-            "kind": DISCLOSED,
-            "max_selections": 1,
-            "answers": [{"id": slot.answer_id, TEXT: label} for slot, label in answers],
-        },
-        TEXT: fallback,
-        "body": fallback,
-    }
-
-
-def end_content(poll_event_id: str, text: str) -> dict[str, Any]:
-    """Closes the poll in Element (`org.matrix.msc3381.poll.end`)."""
-    return {
-        "m.relates_to": {"rel_type": "m.reference", "event_id": poll_event_id},
-        END: {},
-        TEXT: text,
-        "body": text,
-    }
 
 
 def parse_response(event_type: str, content: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:

@@ -24,10 +24,6 @@ class WebinarTexts:
     def code(self, text: str) -> Markup:
         return Markup(f"`{self.prefix}{text}`")
 
-    def plain(self, message: str, /, **values: object) -> str:
-        """For text that is not Markdown (poll questions and answers): values unescaped."""
-        return self.t(message, **{k: Markup(str(v)) for k, v in values.items()})
-
     def span(self, start: datetime, minutes: int) -> str:
         return f"{self.i18n.datetime(start)}–{self.i18n.time(start + timedelta(minutes=minutes))}"
 
@@ -65,14 +61,16 @@ class WebinarTexts:
     # --- polls ---------------------------------------------------------------------------------
 
     def poll_question(self, webinar: Webinar) -> str:
-        return self.plain(_("When should the webinar “{title}” (#{id}) take place?"),
+        """Markdown like every message; the poll shows its plain text (core/content.py)."""
+        return self.t(_("When should the webinar “{title}” (#{id}) take place?"),
                           title=webinar.title, id=webinar.id)
 
-    def poll_answers(self, slots: Sequence[Slot], minutes: int) -> list[tuple[Slot, str]]:
-        return [(slot, self.span(slot.start, minutes)) for slot in slots]
+    def poll_answers(self, slots: Sequence[Slot], minutes: int) -> list[tuple[str, str]]:
+        """(answer id, label) per slot."""
+        return [(slot.answer_id, escape(self.span(slot.start, minutes))) for slot in slots]
 
     def poll_closed(self, when: str) -> str:
-        return self.plain(_("The poll is closed: the webinar takes place on {when}."), when=when)
+        return self.t(_("The poll is closed: the webinar takes place on {when}."), when=when)
 
     def poll_ended(self) -> str:
         return self.t(_("The poll is closed."))
