@@ -151,7 +151,7 @@ def cmd_crypto_reset_identity(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from .ops.demo import run_demo
 
-    return run_demo(args.dir, args.port)
+    return run_demo(args.dir, args.port, args.web_port)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -203,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="start a local homeserver with a demo community")
     demo.add_argument("--dir", default="demo-data", help="folder for the demo (reused)")
     demo.add_argument("--port", type=int, default=8008, help="homeserver port on 127.0.0.1")
+    demo.add_argument("--web-port", type=int, default=8080,
+                      help="port of the public page and calendar feed on 127.0.0.1")
     demo.set_defaults(func=cmd_demo)
     return parser
 
