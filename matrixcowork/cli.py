@@ -1,4 +1,5 @@
-"""Command line: `matrixcowork run | check-config | health | provision | export | crypto | demo`."""
+"""Command line: `matrixcowork run | check-config | health | provision | export | crypto | demo |
+init`."""
 
 from __future__ import annotations
 
@@ -154,6 +155,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args.dir, args.port, args.web_port)
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from .ops.init import run_init
+
+    return run_init(args.config, args.language, online=not args.offline, force=args.force)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="matrixcowork", description="A Matrix bot for a virtual coworking space."
@@ -206,6 +213,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--web-port", type=int, default=8080,
                       help="port of the public page and calendar feed on 127.0.0.1")
     demo.set_defaults(func=cmd_demo)
+
+    init = sub.add_parser("init", help="write a config.yaml from a few questions")
+    init.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="the file to write")
+    init.add_argument("--language", choices=("en", "de"), default="en",
+                      help="language of the questions (default: %(default)s)")
+    init.add_argument("--offline", action="store_true",
+                      help="do not ask the homeserver (it is not reachable from here yet)")
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    init.set_defaults(func=cmd_init)
     return parser
 
 
