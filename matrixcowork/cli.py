@@ -1,4 +1,5 @@
-"""Command line: `matrixcowork run | check-config | health | provision | export | crypto | demo`."""
+"""Command line: `matrixcowork run | check-config | health | provision | export | crypto | demo |
+init`."""
 
 from __future__ import annotations
 
@@ -151,7 +152,13 @@ def cmd_crypto_reset_identity(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from .ops.demo import run_demo
 
-    return run_demo(args.dir, args.port)
+    return run_demo(args.dir, args.port, args.web_port)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .ops.init import run_init
+
+    return run_init(args.config, args.language, online=not args.offline, force=args.force)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -203,7 +210,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="start a local homeserver with a demo community")
     demo.add_argument("--dir", default="demo-data", help="folder for the demo (reused)")
     demo.add_argument("--port", type=int, default=8008, help="homeserver port on 127.0.0.1")
+    demo.add_argument("--web-port", type=int, default=8080,
+                      help="port of the public page and calendar feed on 127.0.0.1")
     demo.set_defaults(func=cmd_demo)
+
+    init = sub.add_parser("init", help="write a config.yaml from a few questions")
+    init.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="the file to write")
+    init.add_argument("--language", choices=("en", "de"), default="en",
+                      help="language of the questions (default: %(default)s)")
+    init.add_argument("--offline", action="store_true",
+                      help="do not ask the homeserver (it is not reachable from here yet)")
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    init.set_defaults(func=cmd_init)
     return parser
 
 

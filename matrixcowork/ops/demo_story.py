@@ -1,106 +1,152 @@
-"""What the demo members do on their own, so a newcomer sees the bot at work at once."""
+"""A small week in the demo community, played by scripted members right after the bot starts,
+so a newcomer finds every feature at work: check-ins, introductions, a sync with agenda and
+answers, a webinar proposed, voted, polled and scheduled, a coffee round with its own room and
+a focus sprint. The real clock does not wait for the week: what members do is typed now, and
+the coffee round (due tonight) is paired at once by `coffee_round`."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import re
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
 
-from nio import AsyncClient, AsyncClientConfig, RoomMessageNotice, SyncResponse
-
+from .demo_config import MEMBERS, ORGANIZER, alias
+from .demo_person import Event, Person, body, is_post, short
 from .devserver import Account
 
-WAIT = 30.0
+POLL_START = "org.matrix.msc3381.poll.start"
+POLL_RESPONSE = "org.matrix.msc3381.poll.response"
+YES, MAYBE, ONSITE, THUMBS, JOIN = "\u2705", "\u2754", "\U0001F3E2", "\U0001F44D", "\U0001F64B"
+ROOMS = ("general", "coworking", "sync", "webinars", "intros", "offtopic")
 
 
-class Person:
-    """A scripted Matrix client: joins what it is invited to and records the bot's notices."""
+class Week:
+    def __init__(self, url: str, accounts: dict[str, Account],
+                 coffee_round: Callable[[], Awaitable[None]], today: date) -> None:
+        bot_id = accounts["cowork-bot"].user_id
+        self.people = {name: Person(url, accounts[name], bot_id) for name in (ORGANIZER, *MEMBERS)}
+        self.orga, self.anna, self.ben = (self.people[n] for n in (ORGANIZER, *MEMBERS))
+        self.coffee_round = coffee_round
+        self.today = today
+        self.rooms: dict[str, str] = {}
+        self.lines: list[str] = []
 
-    def __init__(self, url: str, account: Account, bot_id: str) -> None:
-        config = AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False)
-        self.client = AsyncClient(url, account.user_id, config=config)
-        self.client.restore_login(account.user_id, account.device_id, account.access_token)
-        self.bot_id = bot_id
-        self.notices: list[tuple[str, Any]] = []
+    def tell(self, line: str) -> None:
+        self.lines.append(line)
 
-    async def sync(self, timeout_ms: int = 0) -> None:
-        response = await self.client.sync(timeout=timeout_ms, full_state=True)
-        if not isinstance(response, SyncResponse):
-            return
-        for room_id in response.rooms.invite:
-            await self.client.join(room_id)
-        for room_id, joined in response.rooms.join.items():
-            for event in joined.timeline.events:
-                if isinstance(event, RoomMessageNotice) and event.sender == self.bot_id:
-                    self.notices.append((room_id, event))
+    async def ask(self, person: Person, room: str, command: str) -> str:
+        return body(await self.ask_event(person, room, command) or {})
 
-    async def room(self, alias: str) -> str | None:
-        """The room behind an alias, waiting while the bot is still creating it."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 2 * WAIT
-        while loop.time() < deadline:
-            response = await self.client.room_resolve_alias(alias)
-            if getattr(response, "room_id", None):
-                return response.room_id
-            await asyncio.sleep(0.5)
-        return None
+    async def ask_event(self, person: Person, room: str, command: str) -> Event | None:
+        """The bot's answer to the command, told as a spectator reads it."""
+        answer = await person.ask(self.rooms[room], command)
+        told = short(body(answer)) if answer else "(no answer yet)"
+        self.tell(f"  {person.name}: {command}\n       bot: {told}")
+        return answer
 
-    async def wait_notice(self, room_id: str, predicate: Any) -> Any | None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + WAIT
-        while loop.time() < deadline:
-            for seen_room, event in self.notices:
-                if seen_room == room_id and predicate(event):
-                    return event
-            await self.sync(timeout_ms=1000)
-        return None
+    async def play(self) -> list[str]:
+        try:
+            if not await self.arrive():
+                return ["The bot has not created the demo rooms (see the log file)."]
+            for scene in (self.checkin, self.introductions, self.sync, self.webinar,
+                          self.coffee, self.focus):
+                await scene()
+        finally:
+            for person in self.people.values():
+                await person.client.close()
+        return ["", "A week in the demo community (in German, the community's language):",
+                *self.lines]
 
-    async def ask(self, room_id: str, body: str) -> str:
-        sent = await self.client.room_send(
-            room_id, "m.room.message", {"msgtype": "m.text", "body": body}
-        )
-        event_id = getattr(sent, "event_id", None)
-        answer = await self.wait_notice(room_id, lambda e: _reply_to(e) == event_id)
-        text = answer.body if answer else "(no answer yet)"
-        return text.replace("\n", "\n       ")
+    async def arrive(self) -> bool:
+        await self.orga.sync()
+        for key in ROOMS:
+            room_id = await self.orga.room(alias(key))
+            if room_id is None:
+                return False
+            self.rooms[key] = room_id
+        await self.orga.sync()
+        self.tell("Monday: the organizer invites two members into the space")
+        for person in (self.anna, self.ben):
+            await self.ask(self.orga, "general", f"!invite {person.client.user_id}")
+        await asyncio.gather(*(self._join(p) for p in (self.anna, self.ben)))
+        return True
+
+    async def _join(self, person: Person) -> None:
+        await person.sync()
+        for room_id in self.rooms.values():
+            await person.client.join(room_id)
+        await person.sync()
+
+    async def checkin(self) -> None:
+        self.tell("Monday: the daily check-in (react 🏢 on site, 🏠 remote)")
+        post = await self.anna.post(self.rooms["coworking"], ONSITE, wait=5)
+        if post is None:  # the bot posts it at its time; an organizer can ask for it
+            await self.ask(self.orga, "coworking", "!checkin post")
+            post = await self.anna.post(self.rooms["coworking"], ONSITE)
+        await self.anna.react(self.rooms["coworking"], post, ONSITE)
+        self.tell(f"  anna reacted {ONSITE} to today's check-in")
+        await self.ask(self.ben, "coworking", "!checkin remote Angebot für die Stadtwerke")
+        await self.ask(self.ben, "coworking", "!who")
+
+    async def introductions(self) -> None:
+        self.tell("Tuesday: introductions")
+        await self.ask(self.anna, "intros", "!intro Ich bin Anna, Grafikdesignerin aus "
+                       "Bielefeld. Ich helfe gern bei Logos und Präsentationen.")
+        await self.ask(self.ben, "intros", "!profile skills Python, Angebote, Buchhaltung")
+
+    async def sync(self) -> None:
+        self.tell("Wednesday: the monthly sync is announced, with agenda and answers")
+        room = self.rooms["sync"]
+        await self.ask(self.orga, "sync", "!sync announce")
+        post = await self.anna.post(room, YES)
+        await self.ask(self.anna, "sync", "!agenda add Neue Kaffeemaschine für den Raum")
+        await self.anna.react(room, post, YES)
+        await self.ben.react(room, post, MAYBE)
+        self.tell(f"  anna answered {YES}, ben {MAYBE}")
+
+    async def webinar(self) -> None:
+        self.tell("Thursday: a webinar is proposed, voted, polled and scheduled")
+        room = self.rooms["webinars"]
+        answer = await self.ask(self.anna, "webinars", "!webinar propose Git für Einsteiger | "
+                                "Versionen, Branches und Pull Requests in einer Stunde")
+        found = re.search(r"#(\d+)", answer)
+        number = found[1] if found else "1"
+        proposal = await self.ben.post(room, "Git")
+        for person in (self.orga, self.ben):
+            await person.react(room, proposal, THUMBS)
+        self.tell(f"  orga and ben voted {THUMBS}")
+        first, second = self.today + timedelta(days=7), self.today + timedelta(days=8)
+        await self.ask(self.anna, "webinars",
+                       f"!webinar poll {number} {first} 18:00 | {second} 18:00")
+        poll = await self.ben.wait_for(room, lambda e: e.get("type") == POLL_START)
+        if poll is not None:
+            for person in (self.orga, self.ben):
+                await person.send(room, POLL_RESPONSE, {
+                    "m.relates_to": {"rel_type": "m.reference", "event_id": poll["event_id"]},
+                    POLL_RESPONSE: {"answers": ["slot-1"]}})
+            self.tell(f"  orga and ben chose {first} in the poll")
+        await self.ask(self.anna, "webinars", f"!webinar schedule {number} poll")
+
+    async def coffee(self) -> None:
+        self.tell("Friday: the coffee roulette pairs anna and ben in a room of their own")
+        for person in (self.anna, self.ben):
+            await self.ask(person, "offtopic", "!coffee join")
+        await self.coffee_round()
+        known = set(self.rooms.values())
+        welcome = await self.anna.wait_in(lambda room: room not in known, is_post)
+        self.tell("       bot, in their new room: " + (short(body(welcome)) if welcome
+                                                       else "(not there yet)"))
+
+    async def focus(self) -> None:
+        self.tell("Friday: a focus sprint in the coworking room")
+        room = self.rooms["coworking"]
+        sprint = await self.ask_event(self.ben, "coworking", "!focus 25 Angebot fertig schreiben")
+        await self.anna.react(room, sprint, JOIN)  # the answer is the sprint's post
+        self.tell(f"  anna joined with {JOIN}")
 
 
-def _reply_to(event: Any) -> str | None:
-    relates = event.source.get("content", {}).get("m.relates_to") or {}
-    return (relates.get("m.in_reply_to") or {}).get("event_id")
-
-
-async def play(url: str, accounts: dict[str, Account]) -> list[str]:
-    """Run the little story and return what a spectator should read."""
-    bot_id = accounts["cowork-bot"].user_id
-    orga, anna, ben = (Person(url, accounts[n], bot_id) for n in ("orga", "anna", "ben"))
-    lines: list[str] = []
-    try:
-        await orga.sync()
-        general = await orga.room("#demo-allgemein:localhost")
-        coworking = await orga.room("#demo-coworking:localhost")
-        if not (general and coworking):
-            return ["The bot has not created the demo rooms (see the log above)."]
-        await orga.sync()
-        for person in (anna, ben):
-            answer = await orga.ask(general, f"!invite {person.client.user_id}")
-            lines.append(f"orga: !invite {person.client.user_id}\n  bot: {answer}")
-        for person in (anna, ben):
-            await person.sync()
-            await person.client.join(coworking)
-            await person.client.join(general)
-        await orga.sync()
-        answer = await orga.ask(coworking, "!checkin post")
-        lines.append(f"orga: !checkin post\n  bot: {answer}")
-        post = await anna.wait_notice(coworking, lambda e: "🏢" in e.body and not _reply_to(e))
-        if post is not None:
-            await anna.client.room_send(coworking, "m.reaction", {"m.relates_to": {
-                "rel_type": "m.annotation", "event_id": post.event_id, "key": "🏢"}})
-            lines.append("anna reacted 🏢 to today's check-in")
-        answer = await ben.ask(coworking, "!checkin remote Angebot für die Stadtwerke")
-        lines.append(f"ben: !checkin remote Angebot für die Stadtwerke\n  bot: {answer}")
-        answer = await ben.ask(coworking, "!who")
-        lines.append(f"ben: !who\n  bot: {answer}")
-    finally:
-        for person in (orga, anna, ben):
-            await person.client.close()
-    return ["", "What happened in the demo community:", *lines]
+async def play(url: str, accounts: dict[str, Account],
+               coffee_round: Callable[[], Awaitable[None]], today: date) -> list[str]:
+    """Run the week and return what a spectator should read."""
+    return await Week(url, accounts, coffee_round, today).play()
