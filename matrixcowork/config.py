@@ -27,8 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from .emoji import normalize_key
 from .meetings.recurrence import parse_recurrence
-from .tracked import normalize_key
 
 ENV_PREFIX = "MATRIXCOWORK_"
 ENV_KEYS = ("homeserver", "user_id", "password", "access_token", "data_dir")
