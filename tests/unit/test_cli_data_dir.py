@@ -18,8 +18,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,15 +41,10 @@ def without_root_overrides() -> None:
 
 
 @pytest.fixture
-def shared_dir() -> Iterator[Path]:
-    """A folder another user can read (pytest's tmp_path is root's alone)."""
-    path = Path(tempfile.mkdtemp(prefix="matrixcowork-datadir-"))
-    path.chmod(0o755)
-    config = path / "config.yaml"
-    config.write_text((REPO / "config.example.yaml").read_text())
-    config.chmod(0o644)
-    yield path
-    subprocess.run(["rm", "-rf", str(path)], check=False)
+def workdir(tmp_path: Path) -> Path:
+    """A folder with the example config (the data dir comes from the environment)."""
+    (tmp_path / "config.yaml").write_text((REPO / "config.example.yaml").read_text())
+    return tmp_path
 
 
 def can_drop_capabilities() -> bool:
@@ -93,31 +87,31 @@ def assert_one_line_with_the_fix(result: subprocess.CompletedProcess[str], data_
     return line
 
 
-def test_a_file_where_the_data_dir_should_be(shared_dir: Path) -> None:
-    data_dir = shared_dir / "data"
+def test_a_file_where_the_data_dir_should_be(workdir: Path) -> None:
+    data_dir = workdir / "data"
     data_dir.write_text("not a directory")
-    result = matrixcowork(["run", "-c", str(shared_dir / "config.yaml")], data_dir)
+    result = matrixcowork(["run", "-c", str(workdir / "config.yaml")], data_dir)
     line = assert_one_line_with_the_fix(result, data_dir, os.geteuid())
     assert "not a directory" in line
 
 
-def test_a_data_dir_below_a_file(shared_dir: Path) -> None:
-    (shared_dir / "file").write_text("")
-    data_dir = shared_dir / "file" / "data"
-    result = matrixcowork(["run", "-c", str(shared_dir / "config.yaml")], data_dir)
+def test_a_data_dir_below_a_file(workdir: Path) -> None:
+    (workdir / "file").write_text("")
+    data_dir = workdir / "file" / "data"
+    result = matrixcowork(["run", "-c", str(workdir / "config.yaml")], data_dir)
     line = assert_one_line_with_the_fix(result, data_dir, os.geteuid())
     assert "install -d" in line
 
 
-def test_a_data_dir_owned_by_another_user(shared_dir: Path) -> None:
+def test_a_data_dir_owned_by_another_user(workdir: Path) -> None:
     """The root-owned bind mount on /data: the bot's user may neither write nor chmod it."""
     if os.geteuid() == 0:
-        data_dir, owner = shared_dir / "data", NOBODY
+        data_dir, owner = workdir / "data", NOBODY
         data_dir.mkdir(mode=0o755)
         os.chown(data_dir, NOBODY, NOBODY)
     else:
         data_dir, owner = Path("/"), 0  # root's, and never changed
-    result = matrixcowork(["run", "-c", str(shared_dir / "config.yaml")], data_dir,
+    result = matrixcowork(["run", "-c", str(workdir / "config.yaml")], data_dir,
                           confined=True)
     uid = os.geteuid()
     line = assert_one_line_with_the_fix(result, data_dir, uid)
@@ -127,16 +121,16 @@ def test_a_data_dir_owned_by_another_user(shared_dir: Path) -> None:
     assert not any(data_dir.glob(".write-test-*"))
 
 
-def test_a_file_in_the_data_dir_left_by_another_user(shared_dir: Path) -> None:
+def test_a_file_in_the_data_dir_left_by_another_user(workdir: Path) -> None:
     """A data dir that the bot owns, with a database from a run as another user in it."""
     if os.geteuid() != 0:
         pytest.skip("needs root to make a file of another user")
-    data_dir = shared_dir / "data"
+    data_dir = workdir / "data"
     data_dir.mkdir(mode=0o700)
     (data_dir / "matrixcowork.db").write_text("")
     os.chown(data_dir / "matrixcowork.db", NOBODY, NOBODY)
     (data_dir / "matrixcowork.db").chmod(0o644)
-    result = matrixcowork(["run", "-c", str(shared_dir / "config.yaml")], data_dir,
+    result = matrixcowork(["run", "-c", str(workdir / "config.yaml")], data_dir,
                           confined=True)
     line = assert_one_line_with_the_fix(result, data_dir, 0)
     assert f"{data_dir / 'matrixcowork.db'} is not writable by it" in line
@@ -152,9 +146,9 @@ def test_a_usable_data_dir_is_made_private(tmp_path: Path) -> None:
     assert list(data_dir.iterdir()) == []  # the write test leaves nothing behind
 
 
-def test_backup_is_a_private_copy_of_the_database(shared_dir: Path) -> None:
+def test_backup_is_a_private_copy_of_the_database(workdir: Path) -> None:
     """`docker exec` starts with umask 022; the backup is still the bot's user's alone."""
-    data_dir = shared_dir / "data"
+    data_dir = workdir / "data"
     data_dir.mkdir(mode=0o700)
     with sqlite3.connect(data_dir / "matrixcowork.db") as db:
         db.execute("PRAGMA journal_mode = WAL")
@@ -162,7 +156,7 @@ def test_backup_is_a_private_copy_of_the_database(shared_dir: Path) -> None:
         db.execute("INSERT INTO kv VALUES ('sync_token', 's42')")
     db.close()
     dest = data_dir / "backup.db"
-    result = matrixcowork(["backup", "-c", str(shared_dir / "config.yaml"), str(dest)], data_dir)
+    result = matrixcowork(["backup", "-c", str(workdir / "config.yaml"), str(dest)], data_dir)
     assert result.returncode == 0, result.stderr
     assert str(dest) in result.stdout
     assert stat.S_IMODE(dest.stat().st_mode) == 0o600
@@ -171,10 +165,10 @@ def test_backup_is_a_private_copy_of_the_database(shared_dir: Path) -> None:
     copy.close()
 
 
-def test_backup_without_a_database_is_one_line(shared_dir: Path) -> None:
-    result = matrixcowork(["backup", "-c", str(shared_dir / "config.yaml"),
-                           str(shared_dir / "backup.db")], shared_dir / "data")
+def test_backup_without_a_database_is_one_line(workdir: Path) -> None:
+    result = matrixcowork(["backup", "-c", str(workdir / "config.yaml"),
+                           str(workdir / "backup.db")], workdir / "data")
     assert result.returncode == 1
     assert result.stderr.startswith("backup failed: no database at")
     assert "Traceback" not in result.stderr
-    assert not (shared_dir / "backup.db").exists()
+    assert not (workdir / "backup.db").exists()
