@@ -212,19 +212,27 @@ start_bot() {  # seconds from the container's start (not from `docker run`) to l
   called=$(now)
   run_bot -d --name "$NAME" -v "$VOLUME:/data" >/dev/null
   CREATED=$(since "$called")
-  wait_live_and_healthy "$(date -d "$("$DOCKER" inspect -f '{{.State.StartedAt}}' "$NAME")" +%s.%N)"
+  wait_live_and_healthy
 }
 
-wait_live_and_healthy() {  # sets LIVE (first sync done) and HEALTHY, seconds since $1
-  local started=$1 status deadline=$(( $(date +%s) + 150 ))
-  LIVE=""
+stamp() { date -d "$1" +%s.%N; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
+
+wait_live_and_healthy() {  # sets LIVE and HEALTHY, from the bot's log and Docker's probe log
+  local started status live_line probe deadline=$(( $(date +%s) + 150 ))
+  started=$(stamp "$("$DOCKER" inspect -f '{{.State.StartedAt}}' "$NAME")")
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    if [ -z "$LIVE" ] && "$DOCKER" logs "$NAME" 2>&1 | grep -q "matrixcowork is live"; then
-      LIVE=$(since "$started")
-    fi
     status=$("$DOCKER" inspect -f '{{.State.Health.Status}} {{.State.Status}}' "$NAME")
     case "$status" in
-      healthy*) HEALTHY=$(since "$started"); LIVE=${LIVE:-$HEALTHY}; return 0 ;;
+      healthy*)
+        # the log's times are the container's (UTC), "2026-12-01 09:00:01,234"
+        live_line=$("$DOCKER" logs "$NAME" 2>&1 | grep -m1 "matrixcowork is live" | cut -c1-23)
+        [ -n "$live_line" ] || fail "healthy, but no 'matrixcowork is live' in the log"
+        LIVE=$(minus "$(stamp "${live_line/,/.} UTC")" "$started")
+        probe=$("$DOCKER" inspect -f '{{range .State.Health.Log}}{{.ExitCode}} {{.End}}{{"\n"}}{{end}}' "$NAME" \
+          | awk '$1 == 0 { print $2; exit }')
+        HEALTHY=$(minus "$(stamp "$probe")" "$started")
+        return 0 ;;
       *exited*|*dead*) fail "the bot's container stopped: $status" ;;
     esac
     sleep 0.5
