@@ -230,7 +230,7 @@ wait_live_and_healthy() {  # sets LIVE and HEALTHY, from the bot's log and Docke
         [ -n "$live_line" ] || fail "healthy, but no 'matrixcowork is live' in the log"
         LIVE=$(minus "$(stamp "${live_line/,/.} UTC")" "$started")
         probe=$("$DOCKER" inspect -f '{{range .State.Health.Log}}{{.ExitCode}} {{.End}}{{"\n"}}{{end}}' "$NAME" \
-          | awk '$1 == 0 { print $2; exit }')
+          | awk '$1 == 0 { print $2, $3, $4; exit }')  # "2026-12-01 09:00:11.2 +0000 UTC"
         HEALTHY=$(minus "$(stamp "$probe")" "$started")
         return 0 ;;
       *exited*|*dead*) fail "the bot's container stopped: $status" ;;
