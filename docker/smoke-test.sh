@@ -215,6 +215,10 @@ start_bot() {  # seconds from the container's start (not from `docker run`) to l
   wait_live_and_healthy
 }
 
+# The log into a file first: `docker logs | grep -m1` ends docker logs with SIGPIPE, which
+# pipefail turns into a failure (or, with `&& fail`, into a silent pass).
+bot_log() { "$DOCKER" logs "$NAME" >"$WORK/bot.log" 2>&1; }
+
 stamp() { date -d "$1" +%s.%N; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
 
@@ -226,11 +230,12 @@ wait_live_and_healthy() {  # sets LIVE and HEALTHY, from the bot's log and Docke
     case "$status" in
       healthy*)
         # the log's times are the container's (UTC), "2026-12-01 09:00:01,234"
-        live_line=$("$DOCKER" logs "$NAME" 2>&1 | grep -m1 "matrixcowork is live" | cut -c1-23)
+        bot_log
+        live_line=$(grep -m1 "matrixcowork is live" "$WORK/bot.log" | cut -c1-23)
         [ -n "$live_line" ] || fail "healthy, but no 'matrixcowork is live' in the log"
         LIVE=$(minus "$(stamp "${live_line/,/.} UTC")" "$started")
         probe=$("$DOCKER" inspect -f '{{range .State.Health.Log}}{{.ExitCode}} {{.End}}{{"\n"}}{{end}}' "$NAME" \
-          | awk '$1 == 0 { print $2, $3, $4; exit }')  # "2026-12-01 09:00:11.2 +0000 UTC"
+          | awk '$1 == 0 && !seen { print $2, $3, $4; seen = 1 }')  # "2026-12-01 09:00:11.2 +0000 UTC"
         HEALTHY=$(minus "$(stamp "$probe")" "$started")
         return 0 ;;
       *exited*|*dead*) fail "the bot's container stopped: $status" ;;
@@ -245,7 +250,7 @@ figure "first start: docker run (s; vfs copies the image)" "$CREATED"
 figure "first start: live after its first sync (s)" "$LIVE"
 figure "first start: healthy (s)" "$HEALTHY"
 figure "  healthy after the first sync (s)" "$(awk -v a="$LIVE" -v b="$HEALTHY" 'BEGIN { printf "%.1f", b - a }')"
-"$DOCKER" logs "$NAME" 2>&1 | grep -m1 -E "provision|space" | cut -c1-160 | sed 's/^/  log: /' || true
+grep -m1 "space provisioned" "$WORK/bot.log" | cut -c1-160 | sed 's/^/  log: /' || true
 web_port=$(helper web-port)
 healthz=$("$PYTHON" -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$web_port/healthz', timeout=5).read().decode())")
 figure "GET /healthz" "$healthz"
@@ -277,7 +282,8 @@ code=$("$DOCKER" inspect -f '{{.State.ExitCode}}' "$NAME")
 figure "docker stop (s), exit code" "$stopped, $code"
 awk -v s="$stopped" 'BEGIN { exit !(s < 10) }' || fail "docker stop took $stopped s"
 [ "$code" = 0 ] || fail "the bot exited with $code on SIGTERM"
-"$DOCKER" logs "$NAME" 2>&1 | grep -q "Traceback" && fail "a traceback in the bot's log"
+bot_log
+if grep -q "Traceback" "$WORK/bot.log"; then fail "a traceback in the bot's log"; fi
 "$DOCKER" rm "$NAME" >/dev/null
 
 start_bot
@@ -289,6 +295,7 @@ figure "!botstatus answered in" "$(helper botstatus)"
 after=$(helper devices)
 figure "the bot's devices after it" "$after"
 [ "$after" = "$device" ] || fail "the device changed: $device -> $after"
-"$DOCKER" logs "$NAME" 2>&1 | grep -q "Traceback" && fail "a traceback in the bot's log"
+bot_log
+if grep -q "Traceback" "$WORK/bot.log"; then fail "a traceback in the bot's log"; fi
 
 echo "smoke test passed ($BUILDER builder)"
