@@ -1,5 +1,5 @@
-"""Command line: `matrixcowork run | check-config | health | provision | export | crypto | demo |
-init`."""
+"""Command line: `matrixcowork run | check-config | health | backup | provision | export |
+crypto | demo | init`."""
 
 from __future__ import annotations
 
@@ -16,10 +16,8 @@ from typing import Any
 
 from . import __version__
 from .core.config import Config, ConfigError, load_config
-from .core.session import LoginFailed
-from .core.store import StoreError
-from .ops.health import DEFAULT_MAX_AGE, check
-from .ops.web import WebServerError
+from .core.store import DataDirError, StoreError, secure_dir
+from .ops.health import DEFAULT_MAX_AGE, backup, check
 
 log = logging.getLogger("matrixcowork")
 DEFAULT_CONFIG = "config.yaml"
@@ -27,9 +25,20 @@ EXIT_CONFIG = 2
 
 
 def _private_files() -> None:
-    """Whatever the bot creates is its user's alone, whatever umask it was started with: nio
-    creates the crypto store (the device's private keys) with the umask, 0644 by default."""
+    """What the commands that write the data dir (run, provision, health, backup) create is
+    their user's alone, whatever umask they were started with (`docker exec` starts with 022):
+    nio creates the crypto store (the device's private keys) with the umask, and a backup
+    holds everything the bot knows."""
     os.umask(0o077)
+
+
+def _failures() -> tuple[type[Exception], ...]:
+    """The errors that are one line and exit 1; imported only when one happens, so `health`
+    (the container's health check, every few seconds) does not load nio and aiohttp."""
+    from .core.session import LoginFailed
+    from .ops.web import WebServerError
+
+    return LoginFailed, StoreError, WebServerError
 
 
 def _secrets(config: Config) -> list[str]:
@@ -65,6 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     _private_files()
+    secure_dir(config.data_dir)  # before logging in: an unusable data dir is one line, exit 2
     setup_logging(config.log_level, _secrets(config))
     log.info("matrixcowork %s starting as %s", __version__, config.user_id)
     asyncio.run(_until_signal(lambda: _run(config)))
@@ -80,8 +90,18 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 def cmd_health(args: argparse.Namespace) -> int:
     """For container health checks and monitoring: exit 0 or 1 (Docker reserves 2)."""
+    _private_files()  # it may create the database's -shm file
     ok, line = check(args.config, args.max_age)
     print(line)
+    return 0 if ok else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """SQLite's online backup, safe while the bot runs; for `docker exec`, where the image has
+    no sqlite3 program. Written 0600 like everything in the data dir."""
+    _private_files()
+    ok, line = backup(args.config, args.dest)
+    print(line, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 
 
@@ -184,6 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="how old the last sync may be (default: %(default).0f)")
     health.set_defaults(func=cmd_health)
 
+    backup_cmd = sub.add_parser(
+        "backup", help="copy the database while the bot runs (reads the database only)"
+    )
+    backup_cmd.add_argument("dest", help="file to write (replaced if it exists)")
+    backup_cmd.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
+    backup_cmd.set_defaults(func=cmd_backup)
+
     provision = sub.add_parser("provision", help="create and update the space and its rooms")
     provision.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
     provision.set_defaults(func=cmd_provision)
@@ -232,7 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"matrixcowork: config error: {err}", file=sys.stderr)
         return EXIT_CONFIG
-    except (LoginFailed, StoreError, WebServerError) as err:
+    except DataDirError as err:
+        print(f"matrixcowork: {err}", file=sys.stderr)
+        return EXIT_CONFIG
+    except _failures() as err:
         print(f"matrixcowork: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

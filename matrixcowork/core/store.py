@@ -13,6 +13,8 @@ import json
 import logging
 import os
 import sqlite3
+import stat
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -223,7 +225,48 @@ def _statements(sql: str) -> list[str]:
     return statements
 
 
+class DataDirError(Exception):
+    """The data dir cannot be used by the bot's user; the message says how to fix it."""
+
+
 def secure_dir(path: Path) -> None:
-    """The data dir holds tokens and keys: readable by the bot's user only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+    """The data dir holds tokens and keys: readable by the bot's user only. A dir the bot
+    cannot write is refused here, at start, with the fix in one line: later it would be a
+    traceback, and a restart loop under `--restart`."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path, 0o700)  # EPERM when another user owns it
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".write-test-")
+        os.close(fd)
+        os.unlink(probe)
+        foreign = _foreign_entry(path)
+    except OSError as err:
+        raise DataDirError(_unusable(path, err.strerror or str(err))) from None
+    if foreign is not None:
+        raise DataDirError(_unusable(path, f"{foreign} is not writable by it"))
+
+
+def _foreign_entry(path: Path) -> Path | None:
+    """A file at the top of the data dir the bot may not change (say, left by a run as root)."""
+    return next(
+        (entry for entry in path.iterdir() if not os.access(entry, os.W_OK, follow_symlinks=False)),
+        None,
+    )
+
+
+def _unusable(path: Path, reason: str) -> str:
+    """One line: the dir, why, the uid it must belong to, and the command that fixes it."""
+    uid, gid = os.geteuid(), os.getegid()
+    try:
+        info = path.stat()
+    except OSError:
+        return (f"data dir {path} cannot be created by uid {uid} ({reason}); fix: "
+                f"install -d -m 0700 -o {uid} -g {gid} {path} (as root), or set "
+                f"MATRIXCOWORK_DATA_DIR to a directory uid {uid} owns")
+    if not stat.S_ISDIR(info.st_mode):
+        return (f"data dir {path} is not a directory; fix: move that file away, or set "
+                f"MATRIXCOWORK_DATA_DIR to a directory uid {uid} owns")
+    return (f"data dir {path} is not writable by uid {uid} ({reason}; it belongs to uid "
+            f"{info.st_uid}, mode {stat.S_IMODE(info.st_mode):04o}); fix: "
+            f"chown -R {uid}:{gid} {path} (as root; for a Docker bind mount, on the host's "
+            f"directory)")

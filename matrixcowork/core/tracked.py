@@ -38,12 +38,11 @@ from nio import ReactionEvent, RedactedEvent, RedactionEvent
 
 from .chat import Chat
 from .clock import Clock
+from .emoji import normalize_key
 from .permissions import Access, Permissions
 from .store import Migration, Store
 
 log = logging.getLogger(__name__)
-
-_VARIATION_SELECTORS = dict.fromkeys(map(ord, "\ufe0e\ufe0f"))
 
 MIGRATIONS = (
     Migration(
@@ -97,10 +96,6 @@ def is_annotation(event: ReactionEvent) -> bool:
     relates = event.source.get("content", {}).get("m.relates_to")
     return isinstance(relates, dict) and relates.get("rel_type") == "m.annotation"
 
-
-def normalize_key(key: str) -> str:
-    """Clients differ on the emoji variation selectors ("👍" vs "👍\\uFE0F"): compare without."""
-    return key.translate(_VARIATION_SELECTORS).strip()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Is the bot alive? One answer for `matrixcowork health`, `/healthz` and `!botstatus`.
+"""Is the bot alive? One answer for `matrixcowork health`, `/healthz` and `!botstatus`; and
+`matrixcowork backup`, which reads the same database the same way.
 
 "Alive" means: the sync loop finished a sync recently. The loop long-polls for at most 30 s,
 so a healthy bot syncs at least twice a minute; `DEFAULT_MAX_AGE` leaves room for a slow
@@ -97,3 +98,31 @@ def check(config_path: str | Path, max_age: float = DEFAULT_MAX_AGE) -> tuple[bo
         return False, f"unhealthy: cannot read {db} ({err})"
     health = Health(age, max_age)
     return health.ok, health.line()
+
+
+def backup(config_path: str | Path, dest: str | Path) -> tuple[bool, str]:
+    """For `matrixcowork backup`: SQLite's online backup of the bot's database into `dest`,
+    safe while the bot runs; like `health`, it needs the config but not the password."""
+    try:
+        db = config_for_health(config_path).data_dir / DB_FILE
+    except ConfigError as err:
+        return False, f"backup failed: config error: {err}"
+    if not db.is_file():
+        return False, f"backup failed: no database at {db} (has the bot run with this data_dir?)"
+    target = Path(dest)
+    part = target.with_name(target.name + ".part")
+    try:
+        source = sqlite3.connect(db)
+        try:
+            copy = sqlite3.connect(part)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        os.replace(part, target)
+    except (sqlite3.Error, OSError) as err:
+        part.unlink(missing_ok=True)
+        return False, f"backup failed: {db} -> {target}: {err}"
+    return True, f"backup of {db} written to {target} ({target.stat().st_size} bytes)"

@@ -83,9 +83,43 @@ def test_every_file_the_dockerfile_copies_is_in_the_build_context() -> None:
     assert copied, "the Dockerfile copies nothing"
     for source in copied:
         assert (context / source).exists(), source
-    ignore = (DOCKER / "Dockerfile.dockerignore").read_text().split()
-    kept = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
-    assert {Path(source).parts[0] for source in copied} <= kept
+    kept = {line[1:].rstrip("/") for line in dockerignore() if line.startswith("!")}
+    assert {Path(source).parts[0] for source in copied} == kept
+
+
+def dockerignore() -> list[str]:
+    return [line for line in (REPO / ".dockerignore").read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def test_every_builder_leaves_secrets_and_git_out_of_the_context() -> None:
+    """The legacy builder reads only the context's root .dockerignore; BuildKit would prefer
+    docker/Dockerfile.dockerignore, so there must be none, or the two lists could differ."""
+    assert not (DOCKER / "Dockerfile.dockerignore").exists()
+    assert dockerignore()[0] == "*"  # then only what the image copies is let through
+    assert not any(line.startswith("!") and line.lstrip("!").startswith((".", "docker"))
+                   for line in dockerignore())
+
+
+def test_every_builder_of_docker_20_10_can_build_it() -> None:
+    """BuildKit fails before any step on a `# syntax=` line when it cannot pull that frontend;
+    Docker 20.10's parser rejects HEALTHCHECK --start-interval (Docker 25)."""
+    text = (DOCKER / "Dockerfile").read_text()
+    assert not re.search(r"^#\s*syntax\s*=", text, re.M | re.I)
+    assert "--start-interval" not in " ".join(instructions("HEALTHCHECK"))
+
+
+def seconds(flag: str, healthcheck: str) -> float:
+    value = re.search(rf"--{flag}=(\d+)(s|m)\b", healthcheck)
+    assert value, f"HEALTHCHECK without --{flag}"
+    return int(value[1]) * (60 if value[2] == "m" else 1)
+
+
+def test_the_health_check_turns_healthy_soon_after_the_first_sync() -> None:
+    healthcheck = instructions("HEALTHCHECK")[-1]
+    assert seconds("interval", healthcheck) <= 10
+    assert seconds("start-period", healthcheck) >= 60  # login, first sync, provisioning
+    assert seconds("timeout", healthcheck) <= seconds("interval", healthcheck)
 
 
 def test_image_is_small_runs_as_a_user_and_keeps_state_in_data() -> None:
@@ -128,6 +162,8 @@ def bind_mounts(service: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def test_compose_parses_and_names_its_services() -> None:
+    assert "name" not in compose()  # Debian's docker-compose 1.29 rejects a top-level name
+    assert "version" not in compose()
     services = compose()["services"]
     assert set(services) == {"synapse-init", "synapse", "bot", "element"}
     assert services["element"]["profiles"] == ["web"]
@@ -173,6 +209,7 @@ def test_the_password_comes_from_the_environment_and_the_readme_says_how() -> No
     assert re.fullmatch(r"\$\{MATRIXCOWORK_PASSWORD:\?.+\}", password)
     assert ".env" in (DOCKER / ".gitignore").read_text().split()
     assert "MATRIXCOWORK_PASSWORD=" in readme_deployment()
+    assert "COMPOSE_PROJECT_NAME=matrixcowork" in readme_deployment()
 
 
 def test_the_example_config_works_in_the_compose_setup() -> None:
@@ -237,6 +274,30 @@ def test_systemd_unit_runs_the_bot_as_its_own_user() -> None:
 @pytest.mark.parametrize("needle", [
     "register_new_matrix_user", "override_ratelimit", '"messages_per_second": 0',
     "docker compose", "systemctl", ".backup", "matrixcowork health", "/healthz", "upgrading",
+    "docker-compose 1.29", "compose v2", "matrixcowork backup", "uid 10001", "smoke-test.sh",
 ])
 def test_readme_deployment_covers(needle: str) -> None:
     assert needle.lower() in readme_deployment().lower()
+
+
+# --- the smoke test ------------------------------------------------------------------------
+
+
+def test_the_smoke_test_is_a_script_that_builds_the_real_dockerfile() -> None:
+    script = DOCKER / "smoke-test.sh"
+    assert script.stat().st_mode & 0o111, "not executable"
+    text = script.read_text()
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert 'docker/Dockerfile"' in text and "--network host" in text
+    assert "docker import - python:3.11-slim" in text  # how to make the stand-in base
+    assert "smoke-test" not in (REPO / ".ci" / "run").read_text()  # CI has no Docker engine
+
+
+def test_the_readme_backup_through_docker_exec_is_a_real_command() -> None:
+    lines = [line for line in readme_deployment().splitlines()
+             if "exec bot matrixcowork backup" in line]
+    assert lines
+    for line in lines:
+        argv = shlex.split(line[line.index("matrixcowork backup"):])
+        assert parses_as_matrixcowork(argv) == "backup"
+        assert argv[argv.index("-c") + 1] == CONFIG_IN_CONTAINER

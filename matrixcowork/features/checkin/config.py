@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from ...core.config import Model, Section, TimeOfDay, Weekday
-from ...core.tracked import normalize_key
+from ...core.emoji import normalize_key
 
 CheckinMode = Literal["onsite", "remote"]
 
