@@ -247,8 +247,17 @@ def config_model(features: tuple[type[Feature], ...] | None = None) -> type[Conf
     return create_model("Config", __base__=Config, **fields)
 
 
-def parse_config(raw: Any, source: str, environ: dict[str, str] | None = None) -> Config:
-    """Validate an already-loaded YAML document plus environment overrides."""
+class CoreOnly(Config):
+    """The core's keys alone, the features' sections passed over unread: for `health`, which
+    must not import every feature (nio, aiohttp) on each probe of a container's health check."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+def parse_config(raw: Any, source: str, environ: dict[str, str] | None = None,
+                 model: type[Config] | None = None) -> Config:
+    """Validate an already-loaded YAML document plus environment overrides (against the
+    whole config, unless `model` says otherwise)."""
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -261,7 +270,7 @@ def parse_config(raw: Any, source: str, environ: dict[str, str] | None = None) -
         if value:
             merged[key] = value
     try:
-        return config_model().model_validate(merged)
+        return (model or config_model()).model_validate(merged)
     except ValidationError as exc:
         loc, message = _describe(exc.errors()[0])
         raise ConfigError(f"{source}: {loc}: {message}") from None
@@ -282,7 +291,8 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_config(path: str | Path, environ: dict[str, str] | None = None) -> Config:
+def load_config(path: str | Path, environ: dict[str, str] | None = None,
+                model: type[Config] | None = None) -> Config:
     """Read and validate the config file; every failure is a one-line `ConfigError`."""
     path = Path(path)
     try:
@@ -300,4 +310,4 @@ def load_config(path: str | Path, environ: dict[str, str] | None = None) -> Conf
         where = f"line {mark.line + 1}" if mark else "unknown line"
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError(f"{path}: (YAML, {where}): {problem}") from None
-    return parse_config(raw, str(path), environ)
+    return parse_config(raw, str(path), environ, model)

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.config import ENV_PREFIX, Config, ConfigError, load_config
+from ..core.config import ENV_PREFIX, Config, ConfigError, CoreOnly, load_config
 from ..core.store import LAST_SYNC_KEY, Store, StoreError
 
 DEFAULT_MAX_AGE = 120.0
@@ -81,7 +81,7 @@ def config_for_health(path: str | Path) -> Config:
     environ = dict(os.environ)
     if not environ.get(ENV_PREFIX + "PASSWORD"):
         environ.setdefault(ENV_PREFIX + "ACCESS_TOKEN", NO_SECRET)
-    return load_config(path, environ)
+    return load_config(path, environ, model=CoreOnly)
 
 
 def check(config_path: str | Path, max_age: float = DEFAULT_MAX_AGE) -> tuple[bool, str]:
