@@ -167,6 +167,7 @@ class Config(Model):
     jitsi: JitsiConfig = JitsiConfig()
     web: WebConfig = WebConfig()
     command_rate_limit: CommandRateConfig = CommandRateConfig()
+    max_room_members: int = Field(default=500, ge=2)
 
     @field_validator("timezone")
     @classmethod

@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from nio import (
-    InviteMemberEvent,
     RoomMemberEvent,
     RoomMessageText,
     SyncError,
@@ -25,6 +24,7 @@ from nio import (
 from ..features import EventHandler
 from . import crypto
 from .commands import CommandRouter
+from .doors import Doors
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ class Dispatcher:
         self.services = services
         self.router = router
         self.features = features
+        self.doors = Doors(services)
         self._subscriptions: list[tuple[type, EventHandler]] = [
             (event_type, handler)
             for feature in features
@@ -80,9 +81,11 @@ class Dispatcher:
     async def dispatch(self, response: SyncResponse) -> None:
         for room_id, invited in response.rooms.invite.items():
             await guarded(
-                f"invite to {room_id}", lambda r=room_id, i=invited: self._on_invite(r, i)
+                f"invite to {room_id}", lambda r=room_id, i=invited: self.doors.on_invite(r, i)
             )
         for room_id, joined in response.rooms.join.items():
+            if await self.doors.too_big(room_id):
+                continue
             for event in self._since_own_join(joined.timeline.events):
                 await guarded(
                     f"event {getattr(event, 'event_id', '?')} in {room_id}",
@@ -128,25 +131,6 @@ class Dispatcher:
         log.info("command from %s in %s: %s", event.sender, room_id, event.body[:60])
         await self.router.handle(room_id, event.sender, event.event_id, event.body)
         await store.mark_handled(event.event_id)
-
-    async def _on_invite(self, room_id: str, invited: Any) -> None:
-        inviter = next(
-            (
-                e.sender
-                for e in invited.invite_state
-                if isinstance(e, InviteMemberEvent)
-                and e.state_key == self.own_user
-                and e.membership == "invite"
-            ),
-            None,
-        )
-        chat = self.services.chat
-        if inviter and self.services.permissions.may_invite_bot(inviter):
-            log.info("joining %s on invitation by %s", room_id, inviter)
-            await chat.join(room_id)
-        else:
-            log.info("declining invitation to %s by %s", room_id, inviter)
-            await chat.leave(room_id)
 
 
 class SyncLoop:
