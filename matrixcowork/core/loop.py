@@ -29,8 +29,11 @@ from .services import Services
 
 log = logging.getLogger(__name__)
 
-FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 0}}}
-SYNC_FILTER = {"room": {"timeline": {"limit": 100}}}
+# Lazy loading: a sync carries only the members whose events it carries (and Synapse's member
+# counts); `_load_members` reads the full list once per room, for rooms within the size limit.
+LAZY = {"lazy_load_members": True}
+FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 0}, "state": LAZY}}
+SYNC_FILTER = {"room": {"timeline": {"limit": 100}, "state": LAZY}}
 LONG_POLL_MS = 30_000
 MAX_BACKOFF = 30.0
 
@@ -183,6 +186,7 @@ class SyncLoop:
                 continue
             backoff = 1.0
             await self._after_sync(response)
+            await self._load_members(response)
             if first_of_run:
                 # Rooms and state are known now: features may start before events arrive.
                 await self.on_first_sync()
@@ -197,6 +201,16 @@ class SyncLoop:
             token = response.next_batch
             first_of_run = False
             self.first_sync_done.set()
+
+    async def _load_members(self, response: SyncResponse) -> None:
+        """Every member of each room new to this run (names, membership checks), unless the
+        room is over the size limit: the dispatcher then leaves it."""
+        client, limit = self.services.client, self.services.config.max_room_members
+        for room_id in response.rooms.join:
+            room = client.rooms.get(room_id)
+            if room is not None and not room.members_synced and room.joined_count <= limit:
+                await guarded(f"members of {room_id}",
+                              lambda r=room_id: self.services.chat.joined_members(r))
 
     async def _after_sync(self, response: SyncResponse) -> None:
         """Key upload, query and claim, and queued to-device messages, before the batch is

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+from matrixcowork.core.rooms import display_name
 from tests.helpers import Bot, Member
 from tests.integration.space_world import SERVER, join, joined_rooms, provisioned_community
 
@@ -99,3 +100,24 @@ async def test_the_bot_leaves_a_room_that_grows_past_the_size_limit_with_a_notic
     assert goodbye.content["msgtype"] == "m.notice"
     await anna.wait_for(membership_of(room, bot.user_id, "leave"))
     assert room not in await joined_rooms(bot)
+
+
+async def test_after_a_restart_the_sync_is_lazy_and_every_name_still_resolves(
+    make_bot, members: dict[str, Member]
+) -> None:
+    anna, ben, cem = members["anna"], members["ben"], members["cem"]
+    bot = make_bot()
+    await bot.start()
+    room = await room_with_bot(anna, bot, ben, cem)
+    await cem.client.set_displayname("Cem Still")  # Cem says nothing in the room
+
+    await bot.restart()
+    assert (await anna.ask(room, "!help")).body  # caught up
+
+    client = bot.services.client
+    seen = client.rooms[room]
+    # Synapse sends the member counts only to a lazy-loading sync.
+    assert seen.summary is not None and seen.summary.joined_member_count == 4
+    assert seen.members_synced
+    assert display_name(client, cem.user_id, room) == "Cem Still"
+    assert display_name(client, ben.user_id, room) != ben.user_id
