@@ -198,6 +198,9 @@ def bot_config(server: DevServer, data_dir: Path, admins: list[str], **overrides
         "data_dir": str(data_dir),
         "language": "en",
         "admins": admins,
+        # Stories not about floods type faster than a person: they lift the command budget
+        # as the test homeserver lifts its rate limits (`command_rate_limit={}`: the default).
+        "command_rate_limit": {"commands": 1000, "seconds": 1},
         **overrides,
     }
     return parse_config(raw, "test-config", environ={})

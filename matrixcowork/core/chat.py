@@ -24,6 +24,7 @@ from nio import (
     AsyncClientConfig,
     ErrorResponse,
     Event,
+    JoinedMembersResponse,
     JoinedRoomsResponse,
     ReactionEvent,
     RoomCreateResponse,
@@ -237,6 +238,13 @@ class Chat:
             "list joined rooms", lambda: self.client.joined_rooms()
         )
         return set(response.rooms)
+
+    async def joined_members(self, room_id: str) -> set[str]:
+        """Who is joined to a room, as the homeserver says now."""
+        response: JoinedMembersResponse = await self._call(
+            f"list the members of {room_id}", lambda: self.client.joined_members(room_id)
+        )
+        return {member.user_id for member in response.members}
 
     async def create_room(self, **kwargs: Any) -> str:
         response: RoomCreateResponse = await self._call(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .chat import txn_for
+from .floods import CommandBudget, Verdict
 from .formatting import command_text
 from .i18n import Message, _
 from .permissions import Access
@@ -133,6 +134,8 @@ class CommandRouter:
         self.services = services
         self.prefix = services.config.command_prefix
         self._commands: dict[str, Command] = {}
+        rate = services.config.command_rate_limit
+        self.budget = CommandBudget(rate.commands, rate.seconds)
 
     def register(self, cmd: Command) -> None:
         if cmd.name in self._commands:
@@ -156,6 +159,14 @@ class CommandRouter:
         ctx = CommandContext(
             services, room_id, sender, event_id, services.permissions.access_of(sender)
         )
+        if ctx.access < Access.MODERATOR:
+            verdict = self.budget.take(sender)
+            if verdict is not Verdict.RUN:
+                log.info("%s from %s: over the command budget", verdict.value, sender)
+                if verdict is Verdict.SLOW_DOWN:
+                    await ctx.reply(ctx.t(_("Slow down, please: that was a lot of commands "
+                                            "at once. Try again in a minute.")))
+                return
         line = body[len(self.prefix):].strip()
         if len(line) > MAX_COMMAND_LENGTH:
             await ctx.reply(ctx.t(_("That command is too long.")))

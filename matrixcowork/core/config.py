@@ -141,6 +141,14 @@ class JitsiConfig(Model):
     )
 
 
+class CommandRateConfig(Model):
+    """Each member may type `commands` commands within `seconds`; organizers and moderators
+    are exempt."""
+
+    commands: int = Field(default=6, ge=1)
+    seconds: int = Field(default=30, ge=1)
+
+
 class Config(Model):
     homeserver: str = Field(pattern=r"^https?://\S+$")
     user_id: UserId
@@ -158,6 +166,8 @@ class Config(Model):
     rooms: list[RoomConfig] = []
     jitsi: JitsiConfig = JitsiConfig()
     web: WebConfig = WebConfig()
+    command_rate_limit: CommandRateConfig = CommandRateConfig()
+    max_room_members: int = Field(default=500, ge=2)
 
     @field_validator("timezone")
     @classmethod

@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from nio import (
-    InviteMemberEvent,
     RoomMemberEvent,
     RoomMessageText,
     SyncError,
@@ -25,12 +24,16 @@ from nio import (
 from ..features import EventHandler
 from . import crypto
 from .commands import CommandRouter
+from .doors import Doors
 from .services import Services
 
 log = logging.getLogger(__name__)
 
-FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 0}}}
-SYNC_FILTER = {"room": {"timeline": {"limit": 100}}}
+# Lazy loading: a sync carries only the members whose events it carries (and Synapse's member
+# counts); `_load_members` reads the full list once per room, for rooms within the size limit.
+LAZY = {"lazy_load_members": True}
+FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 0}, "state": LAZY}}
+SYNC_FILTER = {"room": {"timeline": {"limit": 100}, "state": LAZY}}
 LONG_POLL_MS = 30_000
 MAX_BACKOFF = 30.0
 
@@ -67,6 +70,7 @@ class Dispatcher:
         self.services = services
         self.router = router
         self.features = features
+        self.doors = Doors(services)
         self._subscriptions: list[tuple[type, EventHandler]] = [
             (event_type, handler)
             for feature in features
@@ -80,9 +84,11 @@ class Dispatcher:
     async def dispatch(self, response: SyncResponse) -> None:
         for room_id, invited in response.rooms.invite.items():
             await guarded(
-                f"invite to {room_id}", lambda r=room_id, i=invited: self._on_invite(r, i)
+                f"invite to {room_id}", lambda r=room_id, i=invited: self.doors.on_invite(r, i)
             )
         for room_id, joined in response.rooms.join.items():
+            if await self.doors.too_big(room_id):
+                continue
             for event in self._since_own_join(joined.timeline.events):
                 await guarded(
                     f"event {getattr(event, 'event_id', '?')} in {room_id}",
@@ -128,25 +134,6 @@ class Dispatcher:
         log.info("command from %s in %s: %s", event.sender, room_id, event.body[:60])
         await self.router.handle(room_id, event.sender, event.event_id, event.body)
         await store.mark_handled(event.event_id)
-
-    async def _on_invite(self, room_id: str, invited: Any) -> None:
-        inviter = next(
-            (
-                e.sender
-                for e in invited.invite_state
-                if isinstance(e, InviteMemberEvent)
-                and e.state_key == self.own_user
-                and e.membership == "invite"
-            ),
-            None,
-        )
-        chat = self.services.chat
-        if inviter and self.services.permissions.may_invite_bot(inviter):
-            log.info("joining %s on invitation by %s", room_id, inviter)
-            await chat.join(room_id)
-        else:
-            log.info("declining invitation to %s by %s", room_id, inviter)
-            await chat.leave(room_id)
 
 
 class SyncLoop:
@@ -199,6 +186,7 @@ class SyncLoop:
                 continue
             backoff = 1.0
             await self._after_sync(response)
+            await self._load_members(response)
             if first_of_run:
                 # Rooms and state are known now: features may start before events arrive.
                 await self.on_first_sync()
@@ -213,6 +201,16 @@ class SyncLoop:
             token = response.next_batch
             first_of_run = False
             self.first_sync_done.set()
+
+    async def _load_members(self, response: SyncResponse) -> None:
+        """Every member of each room new to this run (names, membership checks), unless the
+        room is over the size limit: the dispatcher then leaves it."""
+        client, limit = self.services.client, self.services.config.max_room_members
+        for room_id in response.rooms.join:
+            room = client.rooms.get(room_id)
+            if room is not None and not room.members_synced and room.joined_count <= limit:
+                await guarded(f"members of {room_id}",
+                              lambda r=room_id: self.services.chat.joined_members(r))
 
     async def _after_sync(self, response: SyncResponse) -> None:
         """Key upload, query and claim, and queued to-device messages, before the batch is

@@ -7,6 +7,8 @@ space is a member. Cem joins it; Ben does not, but comes into the public webinar
 
 from __future__ import annotations
 
+from nio import RoomPreset
+
 from matrixcowork.core.permissions import Access
 from matrixcowork.features.webinars import WebinarsFeature
 from matrixcowork.features.webinars import db as webinars
@@ -150,7 +152,8 @@ async def test_before_the_space_is_known_a_plain_user_is_no_member(
     assert space.provisioning is not None
     space.provisioning.cancel()  # as if provisioning never succeeded on the first start
     bot.services.permissions.know_space(None)
-    room = await anna.create_room(invite=[bot.user_id, ben.user_id])
+    # A public room of Anna's, not the space's: the bot would decline an invitation to it.
+    room = await anna.create_room(preset=RoomPreset.public_chat, invite=[ben.user_id])
     assert await join(ben, room)
     await bot.services.chat.join(room)
 

@@ -9,13 +9,15 @@ import pytest
 
 from matrixcowork.core import arguments
 from matrixcowork.core.commands import Arg, ArgError, Command, CommandContext, CommandRouter
+from matrixcowork.core.config import CommandRateConfig
 from matrixcowork.core.permissions import Access
 
 TZ = ZoneInfo("Europe/Berlin")
 
 
 def router() -> CommandRouter:
-    services = SimpleNamespace(config=SimpleNamespace(command_prefix="!"),
+    services = SimpleNamespace(config=SimpleNamespace(command_prefix="!",
+                                                        command_rate_limit=CommandRateConfig()),
                                clock=SimpleNamespace(tz=TZ))
     r = CommandRouter(services)  # type: ignore[arg-type]
     r.register(Command("agenda", "x"))

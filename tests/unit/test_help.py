@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from matrixcowork.core.commands import ArgError, Command, CommandContext, CommandRouter
+from matrixcowork.core.config import CommandRateConfig
 from matrixcowork.core.content import message as message_content
 from matrixcowork.core.help import Help, HelpTexts
 from matrixcowork.core.i18n import I18n
@@ -64,7 +65,8 @@ def test_english_placeholders_are_found() -> None:
 
 
 def test_a_missing_argument_is_named_in_german() -> None:
-    services = type("S", (), {"config": type("C", (), {"command_prefix": "!"}), "i18n": DE})
+    config = type("C", (), {"command_prefix": "!", "command_rate_limit": CommandRateConfig()})
+    services = type("S", (), {"config": config, "i18n": DE})
     router = CommandRouter(services)  # type: ignore[arg-type]
     router.register_all(declared())
     cmd, rest = router._match("whois")
