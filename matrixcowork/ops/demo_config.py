@@ -65,6 +65,9 @@ def demo_config(folder: Path, url: str, web_port: int, password: str,
         "timezone": TIMEZONE,
         "admins": [user_id(ORGANIZER)],
         "log_level": "INFO",
+        # The scripted week spends the members' command budget; someone trying things out
+        # right after it should not be told to slow down.
+        "command_rate_limit": {"commands": 30, "seconds": 30},
         "space": {"name": "Coworking Demo", "alias": "demo-space",
                   "topic": "Eine Demo von matrixcowork", "welcome_room": "general",
                   "checkin_room": "coworking", "intro_room": "intros"},
