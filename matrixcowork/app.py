@@ -74,7 +74,8 @@ class App:
         scheduler = Scheduler(self.clock)
         chat = Chat(client)
         permissions = Permissions(self.config, client)
-        tracked = TrackedPosts(store, chat, self.clock, permissions)
+        tracked = TrackedPosts(store, chat, self.clock, permissions,
+                               reconcile_days=self.config.reconcile_days)
         await migrate(store, self._feature_classes)
         services = Services(
             config=self.config,
