@@ -77,6 +77,7 @@ class App:
         tracked = TrackedPosts(store, chat, self.clock, permissions,
                                reconcile_days=self.config.reconcile_days)
         await migrate(store, self._feature_classes)
+        await store.prune_handled()
         services = Services(
             config=self.config,
             store=store,
