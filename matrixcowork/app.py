@@ -74,8 +74,10 @@ class App:
         scheduler = Scheduler(self.clock)
         chat = Chat(client)
         permissions = Permissions(self.config, client)
-        tracked = TrackedPosts(store, chat, self.clock, permissions)
+        tracked = TrackedPosts(store, chat, self.clock, permissions,
+                               reconcile_days=self.config.reconcile_days)
         await migrate(store, self._feature_classes)
+        await store.prune_handled()
         services = Services(
             config=self.config,
             store=store,

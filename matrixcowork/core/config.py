@@ -168,6 +168,7 @@ class Config(Model):
     web: WebConfig = WebConfig()
     command_rate_limit: CommandRateConfig = CommandRateConfig()
     max_room_members: int = Field(default=500, ge=2)
+    reconcile_days: int = Field(default=7, ge=0, le=90)
 
     @field_validator("timezone")
     @classmethod

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 
 LAST_SYNC_KEY = "last_sync"  # unix seconds of the last handled sync, read by `health`
+HANDLED_DAYS = 30  # how long a command's handled mark is kept
 BOOKKEEPING_TABLES = frozenset({"kv", "handled_events", "command_pins", "schema_versions"})
 
 
@@ -180,6 +181,13 @@ class Store:
     async def mark_handled(self, event_id: str) -> None:
         await self.execute(
             "INSERT OR IGNORE INTO handled_events (event_id) VALUES (?)", (event_id,)
+        )
+
+    async def prune_handled(self, days: int = HANDLED_DAYS) -> None:
+        """Forget handled marks older than `days`: a replay reaches back one sync batch, not
+        a month, so the table stays bounded."""
+        await self.execute(
+            "DELETE FROM handled_events WHERE handled_at < unixepoch() - ?", (days * 86400,)
         )
 
     async def pinned(self, cause: str, name: str, resolve: Callable[[], Awaitable[Any]]) -> Any:

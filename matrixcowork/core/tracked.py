@@ -15,7 +15,11 @@ the mark, and the feature is told after the restart (the replayed event changes 
 it would never be told otherwise).
 
 A post stops counting after its `open_until` day (community time): later reactions and
-redactions leave its figures as they were.
+redactions leave its figures as they were. Whether a reaction or redaction came in time is
+judged by its own timestamp, not by when the bot sees it: one made at 23:00 on the post's last
+day counts though the bot was down until the morning. After downtime every post still open or
+closed within the last `reconcile_days` days is reconciled; for a closed post that only adds
+the reactions made while it was open (a missing one may have been taken back after closing).
 
 Trust is checked here, at the door: each kind declares who counts (`ReactionKind.access`,
 members unless the feature says otherwise), and features only ever get the reactions of those
@@ -29,9 +33,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from nio import ReactionEvent, RedactedEvent, RedactionEvent
@@ -146,8 +151,9 @@ class TrackedPosts:
     name = "tracked"
     migrations = MIGRATIONS
 
-    def __init__(self, store: Store, chat: Chat, clock: Clock, permissions: Permissions
-                 ) -> None:
+    def __init__(self, store: Store, chat: Chat, clock: Clock, permissions: Permissions,
+                 reconcile_days: int = 7) -> None:
+        self.reconcile_days = reconcile_days
         self.store = store
         self.chat = chat
         self.clock = clock
@@ -243,7 +249,7 @@ class TrackedPosts:
     async def on_reaction(self, room_id: str, event: ReactionEvent) -> None:
         if not is_annotation(event):
             return
-        post = await self._open_post(room_id, event.reacts_to)
+        post = await self._open_post(room_id, event.reacts_to, self._day_of(event))
         if post is None:
             return
         added = await self.store.execute(
@@ -256,21 +262,21 @@ class TrackedPosts:
             await self._notify(post, [event.sender])
 
     async def on_redaction(self, room_id: str, event: RedactionEvent) -> None:
-        await self._forget(room_id, event.redacts)
+        await self._forget(room_id, event.redacts, self._day_of(event))
 
     async def on_redacted(self, room_id: str, event: RedactedEvent) -> None:
         """A reaction that was redacted before the bot saw it carries no relation any more."""
         if event.type == "m.reaction":
             await self._forget(room_id, event.event_id)
 
-    async def _forget(self, room_id: str, reaction_id: str) -> None:
+    async def _forget(self, room_id: str, reaction_id: str, day: date | None = None) -> None:
         row = await self.store.fetch_one(
             "SELECT post_id, user_id FROM tracked_reactions WHERE reaction_id = ?",
             (reaction_id,),
         )
         if row is None:
             return
-        post = await self._open_post(room_id, row["post_id"])
+        post = await self._open_post(room_id, row["post_id"], day)
         if post is None:
             return
         await self.store.execute(
@@ -278,20 +284,33 @@ class TrackedPosts:
         )
         await self._notify(post, [row["user_id"]])
 
-    async def _open_post(self, room_id: str, event_id: str) -> TrackedPost | None:
+    async def _open_post(self, room_id: str, event_id: str, day: date | None = None
+                         ) -> TrackedPost | None:
+        """The tracked post, if it was open on `day` (today if not known)."""
         post = await self.get(event_id)
-        if post is None or post.room_id != room_id or not post.is_open(self.clock.today()):
+        if post is None or post.room_id != room_id or not post.is_open(day or self.clock.today()):
             return None
         return post
+
+    def _day_of(self, event: Any) -> date | None:
+        """The community's day an event was sent on: its age by the server's timestamp,
+        counted back from the clock's now (the same as its date when the clock is real)."""
+        ts = getattr(event, "server_timestamp", None)
+        if not isinstance(ts, int) or ts <= 0:
+            return None
+        age = max(0.0, time.time() - ts / 1000)
+        return (self.clock.now() - timedelta(seconds=age)).date()
 
     # --- reconciliation -------------------------------------------------------------------
 
     async def on_gap(self, room_id: str) -> None:
-        """The sync skipped events here (or the bot was down): re-read the open posts."""
+        """The sync skipped events here (or the bot was down): re-read the posts still open
+        or closed within `reconcile_days`."""
+        since = self.clock.today() - timedelta(days=self.reconcile_days)
         rows = await self.store.fetch_all(
             "SELECT * FROM tracked_posts WHERE room_id = ? "
             "AND (open_until IS NULL OR open_until >= ?)",
-            (room_id, self.clock.today().isoformat()),
+            (room_id, since.isoformat()),
         )
         for row in rows:
             await self.reconcile(_post(row))
@@ -309,12 +328,15 @@ class TrackedPosts:
             await self._notify(_post(row), [row["untold"]])
 
     async def reconcile(self, post: TrackedPost) -> None:
-        """Make the rows equal to the homeserver's relations; tell the owner who changed."""
+        """Make the rows equal to the homeserver's relations; tell the owner who changed. A
+        closed post only gains the reactions made while it was open."""
+        closed = not post.is_open(self.clock.today())
         events = await self.chat.reactions_to(post.room_id, post.event_id)
         server = {
             e.event_id: (e.sender, normalize_key(e.key), e.server_timestamp)
             for e in events
             if e.sender != self.chat.user_id
+            and not (closed and not post.is_open(self._day_of(e) or self.clock.today()))
         }
         before = await self.reactions(post)
         async with self.store.transaction() as db:
@@ -322,7 +344,7 @@ class TrackedPosts:
                 "SELECT reaction_id FROM tracked_reactions WHERE post_id = ?", (post.event_id,)
             )
             stored = {row["reaction_id"] for row in await cursor.fetchall()}
-            for reaction_id in stored - server.keys():
+            for reaction_id in set() if closed else stored - server.keys():
                 await db.execute(
                     "DELETE FROM tracked_reactions WHERE reaction_id = ?", (reaction_id,)
                 )

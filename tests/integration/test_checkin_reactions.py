@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from tests.helpers import Member
+from tests.helpers import Member, berlin
 
 from .checkin_world import (
     ONSITE,
@@ -181,3 +181,23 @@ async def test_a_burst_of_reactions_becomes_a_few_edits(
 
     edits = [s for s in world.anna.seen if edited_post(s) == post]
     assert 1 <= len(edits) <= 8, len(edits)  # 51 reaction events
+
+
+async def test_a_reaction_just_before_midnight_while_the_bot_was_down_counts_after_it(
+    make_bot, members: dict[str, Member]
+) -> None:
+    world = await coworking_world(make_bot, members)
+    ben, cem = world.ben, world.cem
+    world.bot.clock.set(berlin(2026, 12, 1, 23, 59, 50))
+    post = await world.post_today()
+
+    await world.bot.stop()
+    await ben.react(world.room, post, ONSITE)  # a few seconds before midnight
+    await asyncio.sleep(3)
+    world.bot.clock.set(berlin(2026, 12, 2, 0, 0, 1))
+    await world.bot.start()
+    await cem.ask(world.room, "!help")  # caught up, the downtime reconciled
+    await cem.react(world.room, post, REMOTE)  # after midnight: the post is closed
+    await cem.ask(world.room, "!help")
+
+    assert await world.attendance() == {("2026-12-01", ben.user_id): "onsite"}

@@ -64,3 +64,19 @@ async def test_a_replayed_sync_skip_skips_one_sync(make_bot, members: dict[str, 
     assert await world.rows(
         "SELECT start_utc, status FROM meeting_occurrences ORDER BY start_utc") == [
         ("2027-01-05T17:00:00Z", "cancelled"), ("2027-02-02T17:00:00Z", "scheduled")]
+
+
+async def test_handled_marks_older_than_a_month_are_forgotten_at_start(
+    make_bot, members: dict[str, Member]
+) -> None:
+    bot = make_bot()
+    await bot.start()
+    store = bot.services.store
+    await store.execute("INSERT INTO handled_events (event_id, handled_at) "
+                        "VALUES ('$old', unixepoch() - 31 * 86400)")
+    await store.mark_handled("$recent")
+
+    await bot.restart()
+
+    assert not await bot.services.store.was_handled("$old")
+    assert await bot.services.store.was_handled("$recent")
