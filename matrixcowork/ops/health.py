@@ -84,14 +84,22 @@ def config_for_health(path: str | Path) -> Config:
     return load_config(path, environ, model=CoreOnly)
 
 
-def check(config_path: str | Path, max_age: float = DEFAULT_MAX_AGE) -> tuple[bool, str]:
-    """For `matrixcowork health`: reads the database only, never the homeserver."""
+def _database(config_path: str | Path) -> tuple[Path | None, str]:
+    """The bot's database as the config names it, or what is wrong with that."""
     try:
         db = config_for_health(config_path).data_dir / DB_FILE
     except ConfigError as err:
-        return False, f"unhealthy: config error: {err}"
+        return None, f"config error: {err}"
     if not db.is_file():
-        return False, f"unhealthy: no database at {db} (has the bot run with this data_dir?)"
+        return None, f"no database at {db} (has the bot run with this data_dir?)"
+    return db, ""
+
+
+def check(config_path: str | Path, max_age: float = DEFAULT_MAX_AGE) -> tuple[bool, str]:
+    """For `matrixcowork health`: reads the database only, never the homeserver."""
+    db, problem = _database(config_path)
+    if db is None:
+        return False, f"unhealthy: {problem}"
     try:
         age = asyncio.run(_read_age(db))
     except (StoreError, sqlite3.Error, OSError) as err:
@@ -103,12 +111,9 @@ def check(config_path: str | Path, max_age: float = DEFAULT_MAX_AGE) -> tuple[bo
 def backup(config_path: str | Path, dest: str | Path) -> tuple[bool, str]:
     """For `matrixcowork backup`: SQLite's online backup of the bot's database into `dest`,
     safe while the bot runs; like `health`, it needs the config but not the password."""
-    try:
-        db = config_for_health(config_path).data_dir / DB_FILE
-    except ConfigError as err:
-        return False, f"backup failed: config error: {err}"
-    if not db.is_file():
-        return False, f"backup failed: no database at {db} (has the bot run with this data_dir?)"
+    db, problem = _database(config_path)
+    if db is None:
+        return False, f"backup failed: {problem}"
     target = Path(dest)
     part = target.with_name(target.name + ".part")
     try:

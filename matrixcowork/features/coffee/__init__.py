@@ -7,7 +7,6 @@ heads-up) and meetings (✅ on the follow-up) are read from the tracked posts wh
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from ...core.arguments import integer
@@ -23,8 +22,6 @@ from . import db
 from .config import CoffeeConfig
 from .rounds import Rounds
 from .texts import CoffeeTexts, RoundFigures, met_rate
-
-log = logging.getLogger(__name__)
 
 JOB_ID = "coffee:daily"
 MAX_PAUSE_WEEKS = 52

@@ -7,8 +7,6 @@ calls) are each their own job in the scheduling service.
 
 from __future__ import annotations
 
-import logging
-
 from nio import RoomMessageText
 
 from ...core.arguments import one_line
@@ -26,8 +24,6 @@ from .config import CoworkingConfig
 from .focus import MAX_GOAL, FocusSprints, minutes_or_word
 from .openroom import OpenRoom
 from .texts import CoworkTexts
-
-log = logging.getLogger(__name__)
 
 MAX_TOPIC = 100
 

@@ -7,7 +7,6 @@ the store and the clock what is due, so tests drive a whole month by setting the
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from ...core.arguments import integer, local_datetime, one_line
@@ -28,8 +27,6 @@ from ...meetings.steps import Timing
 from .. import Feature
 from . import agenda
 from .config import SyncConfig
-
-log = logging.getLogger(__name__)
 
 KIND = "sync"
 MAX_ITEM = 300

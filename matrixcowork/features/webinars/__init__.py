@@ -15,7 +15,6 @@ post to be refreshed); `views` (listings, feed, page; it asks for the votes).
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -43,8 +42,6 @@ from .events import EventViews
 from .proposals import FEATURE, PROPOSAL, VOTERS, Proposals
 from .schedule import KIND, Scheduling
 from .texts import WebinarTexts
-
-log = logging.getLogger(__name__)
 
 HORIZON = timedelta(days=365)  # how far ahead a webinar may be planned
 ANNOUNCE_AT_ONCE = HORIZON + timedelta(days=35)
