@@ -209,6 +209,7 @@ async def test_member_is_refused_space_sync_and_nothing_changes(
     await invite_into_space(world, anna, ben)
     assert await join(ben, world.general)
     await anna.wait_for(welcome_of(ben, world.general))
+    await barrier(anna, world.general)  # the welcome's rows are written after it is sent
     before = await world.bot.services.store.dump()
 
     answer = await ben.ask(world.general, "!space sync")
