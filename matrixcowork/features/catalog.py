@@ -7,6 +7,7 @@ from . import Feature
 from .checkin import CheckinFeature
 from .coffee import CoffeeFeature
 from .cowork import CoworkFeature
+from .digest import DigestFeature
 from .encryption import EncryptionFeature
 from .links import LinksFeature
 from .people import PeopleFeature
@@ -26,4 +27,5 @@ FEATURES: list[type[Feature]] = [
     EncryptionFeature,
     WebinarsFeature,
     LinksFeature,
+    DigestFeature,
 ]

@@ -19,12 +19,18 @@ from ...core.chat import txn_for
 from ...core.commands import Arg, ArgError, CommandContext, command
 from ...core.formatting import command_text
 from ...core.i18n import _
-from ...core.offers import KNOW_MEMBER, LAST_COWORKING_DAY, MEMBER_CARD, WEBINARS_GIVEN
+from ...core.offers import (
+    KNOW_MEMBER,
+    LAST_COWORKING_DAY,
+    MEMBER_CARD,
+    NEW_MEMBERS,
+    WEBINARS_GIVEN,
+)
 from ...core.rooms import display_name
 from ...core.services import Services
 from ...core.topics import PEOPLE
 from .. import EventHandler, Feature
-from . import db
+from . import db, offered
 from .config import PeopleConfig
 from .publish import IntroCards
 from .search import MIN_WORD, query_words, rank
@@ -86,6 +92,7 @@ class PeopleFeature(Feature):
         self.intros = IntroCards(services, self.texts)
         services.offers.provide(MEMBER_CARD, self.card_of)
         services.offers.provide(KNOW_MEMBER, partial(db.know, self.store))
+        services.offers.provide(NEW_MEMBERS, partial(offered.new_members, self.store))
 
     def name_of(self, user: str) -> str:
         return display_name(self.services.client, user)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from ...core.offers import WebinarNews
 from ...core.store import Store
+from ...meetings import db as meetings_db
+from . import db
+from .db import Webinar
 
 
 async def given_by(store: Store, user_id: str) -> int:
@@ -12,3 +19,22 @@ async def given_by(store: Store, user_id: str) -> int:
         (user_id,),
     )
     return int(row["n"]) if row else 0
+
+
+async def news(store: Store, votes_of: Callable[[Webinar], Awaitable[int]], threshold: int,
+               now: datetime, proposed_since: datetime) -> WebinarNews:
+    """For the digest: webinars with a date from `now` on, and the proposals made since
+    `proposed_since` that are still short of the 👍 they need."""
+    scheduled = []
+    for webinar in await db.with_status(store, db.SCHEDULED):
+        occ = await meetings_db.get(store, webinar.occurrence_id) if webinar.occurrence_id else None
+        if occ and occ.status == meetings_db.SCHEDULED and occ.start >= now:
+            scheduled.append((occ.start, webinar.title))
+    proposals = []
+    for webinar in await db.with_status(store, db.PROPOSED):
+        if webinar.proposed_at >= proposed_since.timestamp():
+            votes = await votes_of(webinar)
+            if votes < threshold:
+                proposals.append((webinar.id, webinar.title, votes))
+    return WebinarNews(tuple((title, start) for start, title in sorted(scheduled)),
+                       tuple(proposals), threshold)
