@@ -11,6 +11,7 @@ from .digest import DigestFeature
 from .encryption import EncryptionFeature
 from .links import LinksFeature
 from .people import PeopleFeature
+from .prompts import PromptsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
 from .sync import SyncFeature
@@ -28,4 +29,5 @@ FEATURES: list[type[Feature]] = [
     WebinarsFeature,
     LinksFeature,
     DigestFeature,
+    PromptsFeature,
 ]
