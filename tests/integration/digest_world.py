@@ -60,11 +60,15 @@ class World:
 
 
 async def space_world(make_bot, members: dict[str, Member], dora: Member,
-                      **features: Any) -> World:
+                      organizers: tuple[Member, ...] = (), **features: Any) -> World:
+    """`organizers`: more organizers besides Anna (not in the space; they talk to the bot in
+    their direct chats)."""
     anna, ben, cem = members["anna"], members["ben"], members["cem"]
     await ben.client.set_displayname(BYSTANDER)
     config = community(("general", "coworking", "webinars"))
     bot = make_bot(**config, allowed_servers=[], **features)
+    bot.config = type(bot.config).model_validate({
+        **bot.config.model_dump(), "admins": [anna.user_id, *(o.user_id for o in organizers)]})
     await bot.start()
     await provisioned(bot)
     space_id = await resolve(anna, config["space"]["alias"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from nio import RoomMessageNotice
 
 from matrixcowork.features.digest import DigestFeature
 from tests.helpers import Member, berlin, make_member
@@ -14,6 +15,7 @@ from tests.helpers import Member, berlin, make_member
 from .digest_world import BYSTANDER, World, space_world
 from .people_world import nick
 from .test_coffee import INVITES, enter, record_invites
+from .test_encryption import encrypted_dm
 from .test_griefer_content import highlights, notifications
 
 ONSITE = "\U0001F3E2"
@@ -36,6 +38,16 @@ async def dora(synapse):
     await member.close()
 
 
+@pytest.fixture
+async def erna(synapse, tmp_path):
+    """An organizer whose app encrypts like Element's: the bot's direct chats are encrypted."""
+    keys = tmp_path / "erna-keys"
+    keys.mkdir()
+    member = await make_member(synapse, "erna", encrypted=True, store_dir=keys)
+    yield member
+    await member.close()
+
+
 async def checkins(world: World, first: date, last: date) -> tuple[int, int, int]:
     """(on site, remote, distinct members) from the store."""
     rows = await world.rows("SELECT user_id, mode FROM checkin_attendance "
@@ -51,9 +63,9 @@ async def digest_on(world: World, day: date, hour: int = 8) -> str:
 
 
 async def test_a_month_of_the_digest_matches_the_store(
-    make_bot, members: dict[str, Member], dora: Member
+    make_bot, members: dict[str, Member], dora: Member, erna: Member
 ) -> None:
-    world = await space_world(make_bot, members, dora, **FEATURES)
+    world = await space_world(make_bot, members, dora, organizers=(erna,), **FEATURES)
     anna, ben, cem, general = world.anna, world.ben, world.cem, world.general
     for person in (ben, cem):
         INVITES[person.user_id] = record_invites(person)
@@ -157,8 +169,10 @@ async def test_a_month_of_the_digest_matches_the_store(
                                        and "Agenda" in s.body and "Jan 5" in s.body)
     await ben.react(general, announcement.event.event_id, YES)
     await world.barrier()
-    preview = await anna.ask(general, "!digest preview")
-    assert preview.body.startswith("📰")
+    told = await erna.ask(await encrypted_dm(erna, world.bot), "!digest preview")
+    assert told.body == "I sent you the preview in our direct chat."
+    preview = await erna.wait_for(lambda s: s.room_id == told.room_id and s.body.startswith("📰"))
+    assert isinstance(preview.event, RoomMessageNotice) and preview.event.decrypted
     assert world.digests(date(2026, 12, 28)) == []  # a preview is not the post
     fourth = await digest_on(world, date(2026, 12, 28))
     assert fourth == preview.body

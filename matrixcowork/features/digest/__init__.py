@@ -121,4 +121,6 @@ class DigestFeature(Feature):
             await ctx.reply(ctx.t(_("Nothing to tell this week: the digest would not be "
                                     "posted.")))
             return
-        await ctx.reply(text)  # TODO direct chat once services.direct is on main
+        await self.services.direct.send(ctx.sender, text,
+                                        txn=txn_for(self.name, "preview", ctx.event_id))
+        await ctx.reply(ctx.t(_("I sent you the preview in our direct chat.")))
