@@ -12,6 +12,7 @@ from .encryption import EncryptionFeature
 from .links import LinksFeature
 from .people import PeopleFeature
 from .prompts import PromptsFeature
+from .quiet import QuietFeature
 from .space import SpaceFeature
 from .status import StatusFeature
 from .sync import SyncFeature
@@ -30,4 +31,5 @@ FEATURES: list[type[Feature]] = [
     LinksFeature,
     DigestFeature,
     PromptsFeature,
+    QuietFeature,
 ]

@@ -60,12 +60,16 @@ class World:
 
 
 async def space_world(make_bot, members: dict[str, Member], dora: Member,
-                      organizers: tuple[Member, ...] = (), **features: Any) -> World:
+                      organizers: tuple[Member, ...] = (), extra_rooms: tuple[str, ...] = (),
+                      **features: Any) -> World:
     """`organizers`: more organizers besides Anna (not in the space; they talk to the bot in
     their direct chats)."""
     anna, ben, cem = members["anna"], members["ben"], members["cem"]
     await ben.client.set_displayname(BYSTANDER)
     config = community(("general", "coworking", "webinars"))
+    tag = config["space"]["alias"].removesuffix("-space")
+    config["rooms"] += [{"key": key, "alias": f"{tag}-{key}", "name": key.title(),
+                         "topic": "Nur fürs Orga-Team"} for key in extra_rooms]
     bot = make_bot(**config, allowed_servers=[], **features)
     bot.config = type(bot.config).model_validate({
         **bot.config.model_dump(), "admins": [anna.user_id, *(o.user_id for o in organizers)]})
@@ -76,6 +80,8 @@ async def space_world(make_bot, members: dict[str, Member], dora: Member,
     assert await join(anna, rooms["general"])
     assert await join(anna, rooms["coworking"])
     assert await join(anna, rooms["webinars"])
+    for key in extra_rooms:
+        assert await join(anna, rooms[key])
     world = World(bot, space_id, rooms, anna, ben, cem, dora)
     for member in (ben, cem):
         await invite_into_space(world, anna, member)  # type: ignore[arg-type]
