@@ -24,7 +24,7 @@ from ...core.permissions import Access
 from ...core.rooms import display_name
 from ...core.scheduling import Cron
 from ...core.services import Services
-from ...core.topics import PEOPLE
+from ...core.topics import COWORKING
 from ...core.tracked import Reaction, ReactionDeclaration, ReactionKind, TrackedPost
 from .. import Feature
 from . import db, rhythm
@@ -122,7 +122,7 @@ class PromptsFeature(Feature):
 
     @command("prompt add", Arg(_("question"), one_line(MAX_QUESTION), rest=True),
              help=_("Suggest a question of the week; an organizer adds it with ✅"),
-             topic=PEOPLE, examples=(_("What tool saved you time this week?"),))
+             topic=COWORKING, examples=(_("What tool saved you time this week?"),))
     async def prompt_add(self, ctx: CommandContext, text: str) -> None:
         suggestion = await db.suggest(self.store, ctx.event_id, ctx.sender, text)
         room_id = await self.services.rooms.room_id(self.config.review_room or self.config.room)

@@ -15,24 +15,35 @@ from typing import Any
 
 from nio import ReactionEvent, RoomMessageText
 
-from ...core.arguments import choice
 from ...core.chat import txn_for
-from ...core.commands import Arg, CommandContext, command
+from ...core.commands import Arg, ArgError, CommandContext, command
 from ...core.direct import Conversation, ReplyHandler
 from ...core.emoji import normalize_key
-from ...core.i18n import _
+from ...core.i18n import Message, _
 from ...core.offers import JOIN_COFFEE, LAST_COFFEE_DAY, LAST_COWORKING_DAY, NEXT_SYNC
 from ...core.permissions import Access
 from ...core.rooms import display_name
 from ...core.scheduling import Cron
 from ...core.services import Services
-from ...core.topics import PEOPLE
+from ...core.topics import COWORKING
 from .. import Feature
 from . import db
 from .config import QuietConfig
 from .texts import QuietTexts
 
 JOB_ID = "quiet:daily"
+SWITCH = {"on": "on", "an": "on", "off": "off", "aus": "off"}
+
+
+def switch(raw: str, ctx: CommandContext) -> str:
+    """`on` or `off`, in either language (`an`, `aus`)."""
+    value = SWITCH.get(raw.lower())
+    if value is None:
+        raise ArgError(_("'{value}' is not one of: {options}."), value=raw[:40],
+                       options=Message(_("on, off")))
+    return value
+
+
 YES_WORDS = frozenset({"\u2705", "yes", "ja", "y", "j", "ok", "gern", "gerne", "sure"})
 
 
@@ -165,10 +176,10 @@ class QuietFeature(Feature):
 
     # --- commands -------------------------------------------------------------------------
 
-    @command("quiet", Arg(_("on|off"), choice("on", "off")),
+    @command("quiet", Arg(_("on|off"), switch),
              help=_("Whether I write to you when you have been away a while (and list you for "
                     "the organizers): on or off"),
-             topic=PEOPLE, examples=("off",))
+             topic=COWORKING, examples=(_("off"),))
     async def quiet(self, ctx: CommandContext, value: str) -> None:
         out = value == "off"
         changed = await db.opt(self.store, ctx.sender, self.services.clock.today(), out)
