@@ -10,7 +10,7 @@ suggestion's tracked post adds it to the questions.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from nio import RoomMessageText
@@ -36,6 +36,7 @@ JOB_ID = "prompts:weekly"
 SUGGESTION = "suggestion"
 APPROVE = "\u2705"  # ✅
 MAX_QUESTION = 300
+REVIEW_DAYS = 30  # how long a suggestion's ✅ counts (an open post is re-read after every gap)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ANSWERERS = Access.MEMBER
 
@@ -133,8 +134,9 @@ class PromptsFeature(Feature):
         event_id = await self.services.chat.send(
             room_id, self.texts.suggestion(self.name_of(ctx.sender), text),
             txn=txn_for(self.name, "suggestion", ctx.event_id))
-        await self.services.tracked.register(room_id, event_id, self.name, SUGGESTION,
-                                             str(suggestion.id))
+        await self.services.tracked.register(
+            room_id, event_id, self.name, SUGGESTION, str(suggestion.id),
+            open_until=self.services.clock.today() + timedelta(days=REVIEW_DAYS))
         await self.services.chat.offer_reactions(room_id, event_id, [APPROVE])
         await ctx.reply(ctx.t(_("Thanks! Your question is with the organizers; once one of "
                                 "them adds it, it comes up in turn.")))
