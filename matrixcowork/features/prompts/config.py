@@ -31,9 +31,9 @@ class PromptsConfig(Section):
                            ) -> dict[str, list[str]] | None:
         for language, listed in (value or {}).items():
             if not listed:
-                raise ValueError(f"questions: no questions for '{language}'")
+                raise ValueError(f"no questions for '{language}'")
             if len(set(listed)) != len(listed):
-                raise ValueError(f"questions: a question for '{language}' is listed twice")
+                raise ValueError(f"a question for '{language}' is listed twice")
         return value
 
     def room_keys(self) -> list[tuple[str, str]]:
