@@ -102,6 +102,15 @@ async def test_a_month_of_the_digest_matches_the_store(
     assert (await ben.ask(general, "!digest preview")).body == "Only organizers can do that."
     assert (await dora.ask(lobby, "!digest")).body == "Only organizers can do that."
     assert await world.rows("SELECT * FROM digest_runs") == before == []
+    wrong = await anna.ask(general, "!digest bitte")
+    assert wrong.body == "Too many words: bitte\n\nUsage: !digest"
+    assert await world.rows("SELECT * FROM digest_runs") == []
+
+    # Wednesday: Anna posts one now; it tells the 7 days before today.
+    assert (await anna.ask(general, "!digest")).body == "The digest is posted."
+    await anna.wait_for(lambda s: bool(world.digests(date(2026, 12, 2))))
+    now = world.digests(date(2026, 12, 2))[0].body
+    assert "Last week: 2 check-ins (1 on site, 1 remote) by 2 members." in now
 
     # Monday, Dec 7, 08:00: the first digest.
     first = await digest_on(world, date(2026, 12, 7))
@@ -134,7 +143,8 @@ async def test_a_month_of_the_digest_matches_the_store(
     assert (await anna.ask(general, "!digest")).body == "Today's digest is posted already."
     await world.barrier()
     assert len(world.digests(date(2026, 12, 7))) == 1
-    assert await world.rows("SELECT day, outcome FROM digest_runs") == [("2026-12-07", "posted")]
+    assert await world.rows("SELECT day, outcome FROM digest_runs ORDER BY day") == [
+        ("2026-12-02", "posted"), ("2026-12-07", "posted")]
 
     # The coffee round of Dec 7 pairs Ben and Cem; Ben says they met.
     await world.bot.move_to(berlin(2026, 12, 7, 10, 0))
@@ -161,6 +171,9 @@ async def test_a_month_of_the_digest_matches_the_store(
     assert ("2026-12-21", "empty") in await world.rows("SELECT day, outcome FROM digest_runs")
     nothing = await anna.ask(general, "!digest preview")
     assert nothing.body == "Nothing to tell this week: the digest would not be posted."
+    assert (await anna.ask(general, "!digest")).body == (
+        "Nothing to tell this week, so I posted no digest.")
+    assert world.digests(date(2026, 12, 21)) == []
 
     # Dec 28: the sync of Jan 5 is near; Anna announces it, Ben says yes, Dora cannot.
     await world.bot.move_to(berlin(2026, 12, 28, 7, 0))
@@ -179,5 +192,5 @@ async def test_a_month_of_the_digest_matches_the_store(
     assert "Next sync: Tue, Jan 5, 2027, 6:00\u202fPM, 1 said yes. On the agenda:" in fourth
     item = next(line for line in fourth.split("\n") if "Pizza" in line)
     assert item == "- " + f"{GRIEF} {'x' * 200}"[:99] + "…"  # cut to 100 characters
-    assert [d.body for d in world.digests()] == [first, second, fourth]
+    assert [d.body for d in world.digests()] == [now, first, second, fourth]
     assert isinstance(world.feature(DigestFeature), DigestFeature)
