@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from matrixcowork.features.prompts.questions import DEFAULTS
 from tests.helpers import Member, Seen, berlin, make_member
 
 from .digest_world import BYSTANDER, World, space_world
@@ -152,3 +153,20 @@ async def test_members_suggest_and_an_organizers_check_adds_a_question(
     await world.bot.move_to(berlin(2026, 12, 9, 11, 0))
     await world.barrier()
     assert len(questions_seen(world)) == 2
+
+
+async def test_the_questions_that_ship_are_asked_in_german(
+    make_bot, members: dict[str, Member], dora: Member
+) -> None:
+    world = await space_world(make_bot, members, dora, language="de",
+                              prompts={"room": "general"})
+    first = await week(world, date(2026, 12, 2))
+    assert first is not None
+    assert first.body == (
+        "💬 Frage der Woche: Welches Werkzeug hat dir diese Woche Zeit gespart?\n\n"
+        "Antworte im Thread dieses Beitrags. Eine Frage vorschlagen: !prompt add …")
+    second = await week(world, date(2026, 12, 9))
+    assert second is not None and second.body.startswith(
+        "💬 Frage der Woche: Woran arbeitest du gerade, worauf du stolz bist?")
+    asked = [q for (q,) in await world.rows("SELECT question FROM prompts_asked ORDER BY day")]
+    assert asked == list(DEFAULTS["de"][:2])
