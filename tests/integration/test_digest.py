@@ -159,7 +159,13 @@ async def test_a_month_of_the_digest_matches_the_store(
     for person in (ben, cem):
         assert (await person.ask(general, "!coffee leave")).body.startswith("You left")
 
-    second = await digest_on(world, date(2026, 12, 14))
+    # Down at the digest's time on Dec 14: posted when the bot is back that morning.
+    await world.bot.move_to(berlin(2026, 12, 14, 7, 0))
+    await world.bot.stop()
+    world.bot.clock.set(berlin(2026, 12, 14, 9, 30))
+    await world.bot.start()
+    await anna.wait_for(lambda s: bool(world.digests(date(2026, 12, 14))))
+    second = world.digests(date(2026, 12, 14))[0].body
     assert "Coffee roulette: 1 of 1 groups met in the round of Mon, Dec 7, 2026." in second
     assert "Last week" not in second  # nobody checked in from Dec 7 to 13
     assert "Welcome, new members" not in second
