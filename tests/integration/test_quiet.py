@@ -139,3 +139,7 @@ async def test_one_friendly_message_per_quiet_spell_and_the_organizers_list(
     assert [b.split(",")[0] for b in said] == [f"👋 Hi {nick(fritz)}", "Great",
                                                f"👋 Hi {nick(fritz)}"]
     assert len(await outbox(world, cem)) == 1 and await outbox(world, ben) == []
+    direct = world.bot.services.direct
+    assert (await direct.current(cem.user_id)).owner == "quiet"  # awaits Cem's ✅ ...
+    await day(world, date(2027, 2, 15))
+    assert await direct.current(cem.user_id) is None  # ... for two weeks, not for ever

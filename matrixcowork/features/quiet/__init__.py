@@ -32,6 +32,7 @@ from .config import QuietConfig
 from .texts import QuietTexts
 
 JOB_ID = "quiet:daily"
+ANSWER_DAYS = 14  # how long the ✅ answer is awaited: another feature may want to talk then
 SWITCH = {"on": "on", "an": "on", "off": "off", "aus": "off"}
 
 
@@ -119,11 +120,20 @@ class QuietFeature(Feature):
                     await self.say_hello(watched.user_id, last, now)
             elif not quiet and watched.quiet_since is not None:
                 await db.come_back(self.store, watched.user_id, today)
-                conversation = await self.services.direct.current(watched.user_id)
-                if conversation and conversation.owner == self.name:
-                    await self.services.direct.end(watched.user_id, self.name)
+                await self._stop_waiting(watched.user_id)
+            elif quiet:
+                await self._stop_waiting(watched.user_id, today - timedelta(days=ANSWER_DAYS))
         if today.day == 1:
             await self.monthly_list(today)
+
+    async def _stop_waiting(self, user_id: str, asked_before: date | None = None) -> None:
+        """End our conversation with them (only one begun on or before that day, if given)."""
+        conversation = await self.services.direct.current(user_id)
+        if conversation is None or conversation.owner != self.name:
+            return
+        asked = conversation.state.get("asked")
+        if asked_before is None or not asked or date.fromisoformat(asked) <= asked_before:
+            await self.services.direct.end(user_id, self.name)
 
     async def say_hello(self, user_id: str, spell: date, now: datetime) -> None:
         """The one friendly message of this quiet spell."""
@@ -131,7 +141,8 @@ class QuietFeature(Feature):
         sync = await offers.get(NEXT_SYNC)(now)
         coffee = None
         if offers.provided(JOIN_COFFEE):
-            answering = await direct.begin(user_id, self.name, {"spell": spell.isoformat()})
+            answering = await direct.begin(user_id, self.name, {
+                "spell": spell.isoformat(), "asked": self.services.clock.today().isoformat()})
             coffee = "answer" if answering else "command"
         await direct.send(user_id, self.texts.hello(self.name_of(user_id),
                                                     sync.start if sync else None, coffee),
