@@ -116,8 +116,10 @@ class QuietFeature(Feature):
             last = await self.last_seen(watched)
             quiet = (today - last).days >= 7 * self.config.quiet_weeks
             if quiet and watched.quiet_since != last:
-                if await db.go_quiet(self.store, watched.user_id, last, today):
-                    await self.say_hello(watched.user_id, last, now)
+                # Said before it is recorded: a crash in between says it again with the same
+                # transaction id, which the direct chats send once.
+                await self.say_hello(watched.user_id, last, now)
+                await db.go_quiet(self.store, watched.user_id, last, today)
             elif not quiet and watched.quiet_since is not None:
                 await db.come_back(self.store, watched.user_id, today)
                 await self._stop_waiting(watched.user_id)

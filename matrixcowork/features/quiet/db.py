@@ -90,7 +90,7 @@ async def opt(store: Store, user_id: str, today: date, out: bool) -> bool:
 
 async def go_quiet(store: Store, user_id: str, began: date, today: date) -> bool:
     """A quiet spell, named by the last day they were seen, noticed today; False if it was
-    known already (one direct message per spell)."""
+    known already."""
     async with store.transaction() as db:
         await db.execute("UPDATE quiet_members SET quiet_since = ? WHERE user_id = ?",
                          (began.isoformat(), user_id))
