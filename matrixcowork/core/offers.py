@@ -66,3 +66,11 @@ MEMBER_CARD: Offer[Callable[[str], Awaitable[str | None]]] = Offer(
     "member card", _no_card)  # people's: the member's card, or that they have none yet
 KNOW_MEMBER: Offer[Callable[[str, date, str], Awaitable[None]]] = Offer(
     "know a member", _not_kept)  # people's: the first day the bot knew them, and how
+
+
+async def _no_card_yet(user_id: str) -> str | None:
+    return None
+
+
+MEMBER_CARD_IF_ANY: Offer[Callable[[str], Awaitable[str | None]]] = Offer(
+    "member card if any", _no_card_yet)  # people's: the card, None while they have no profile

@@ -10,6 +10,7 @@ from .cowork import CoworkFeature
 from .encryption import EncryptionFeature
 from .links import LinksFeature
 from .people import PeopleFeature
+from .requests import RequestsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
 from .sync import SyncFeature
@@ -18,6 +19,7 @@ from .webinars import WebinarsFeature
 FEATURES: list[type[Feature]] = [
     StatusFeature,
     SpaceFeature,
+    RequestsFeature,
     CheckinFeature,
     SyncFeature,
     PeopleFeature,

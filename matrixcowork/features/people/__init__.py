@@ -19,7 +19,13 @@ from ...core.chat import txn_for
 from ...core.commands import Arg, ArgError, CommandContext, command
 from ...core.formatting import command_text
 from ...core.i18n import _
-from ...core.offers import KNOW_MEMBER, LAST_COWORKING_DAY, MEMBER_CARD, WEBINARS_GIVEN
+from ...core.offers import (
+    KNOW_MEMBER,
+    LAST_COWORKING_DAY,
+    MEMBER_CARD,
+    MEMBER_CARD_IF_ANY,
+    WEBINARS_GIVEN,
+)
 from ...core.rooms import display_name
 from ...core.services import Services
 from ...core.topics import PEOPLE
@@ -86,6 +92,7 @@ class PeopleFeature(Feature):
         self.intros = IntroCards(services, self.texts)
         services.offers.provide(MEMBER_CARD, self.card_of)
         services.offers.provide(KNOW_MEMBER, partial(db.know, self.store))
+        services.offers.provide(MEMBER_CARD_IF_ANY, self.card_if_any)
 
     def name_of(self, user: str) -> str:
         return display_name(self.services.client, user)
@@ -96,6 +103,11 @@ class PeopleFeature(Feature):
         if profile is None or profile.is_empty:
             return self.texts.no_profile(user)
         return self.texts.card(profile)
+
+    async def card_if_any(self, user: str) -> str | None:
+        """The member's card; None while they have no profile (a note leaves it out)."""
+        profile = await db.profile(self.store, user)
+        return None if profile is None or profile.is_empty else self.texts.card(profile)
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMemberEvent: self.on_member}

@@ -87,6 +87,7 @@ class Provisioner:
         self.permissions.know_space(state.room_id)
         await db.record_room(self.store, state.room_id, "space", SPACE_KEY, space.alias,
                              space.name)
+        wants = desired.fit_version(wants, state.version)
         await self._apply(state, [*wants, self._power(state)], space.name, report)
         return state
 
@@ -106,10 +107,12 @@ class Provisioner:
     async def _provision_room(
         self, space: RoomState, room: RoomConfig, order: int, report: Report
     ) -> str | None:
-        wants = desired.room_wants(room, space.room_id, self.server)
+        knock = self.space.knocks and desired.supports(space.version, "knock")
+        wants = desired.room_wants(room, space.room_id, self.server, knock)
         state = await self._obtain(room.alias, room.name, wants, report)
         if state is None:
             return None
+        wants = desired.fit_version(wants, state.version)
         self.rooms.remember(room.key, state.room_id)
         await db.record_room(self.store, state.room_id, "room", room.key, room.alias, room.name)
         await self._apply(state, [*wants, self._power(state)], room.name, report)
