@@ -15,6 +15,7 @@ from .space import SpaceFeature
 from .status import StatusFeature
 from .sync import SyncFeature
 from .webinars import WebinarsFeature
+from .welcome import WelcomeFeature
 
 FEATURES: list[type[Feature]] = [
     StatusFeature,
@@ -24,6 +25,7 @@ FEATURES: list[type[Feature]] = [
     SyncFeature,
     PeopleFeature,
     CoffeeFeature,
+    WelcomeFeature,
     CoworkFeature,
     EncryptionFeature,
     WebinarsFeature,

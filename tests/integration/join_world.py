@@ -43,10 +43,16 @@ class JoinWorld:
     space_id: str
     general: str
     orga: str
+    data_dir: Path
 
-    async def newcomer(self, name: str) -> Member:
-        """Someone from the region with an account, not in the space."""
-        member = await make_member(self.synapse, name)
+    async def newcomer(self, name: str, encrypted: bool = False) -> Member:
+        """Someone from the region with an account, not in the space; `encrypted`: their app
+        encrypts like Element (the bot's direct chats are encrypted)."""
+        keys = None
+        if encrypted:
+            keys = self.data_dir.parent / unique(f"{name}-keys")
+            keys.mkdir()
+        member = await make_member(self.synapse, name, encrypted=encrypted, store_dir=keys)
         self.extra.append(member)
         return member
 
@@ -112,11 +118,14 @@ async def invited(who: Member, room_id: str, timeout: float = 30.0) -> None:
 
 
 async def join_world(synapse: DevServer, members: dict[str, Member], clock: FakeClock,
-                     data_dir: Path, bots: list[Bot], **space: Any) -> JoinWorld:
-    """A provisioned knock community; Anna, Cem and Ben are in the space and the orga room."""
+                     data_dir: Path, bots: list[Bot], settings: dict[str, Any] | None = None,
+                     **space: Any) -> JoinWorld:
+    """A provisioned knock community; Anna, Cem and Ben are in the space and the orga room.
+    `settings`: more of the config (other sections)."""
     anna, ben, cem = members["anna"], members["ben"], members["cem"]
     config = knock_community(**space)
-    bot = Bot(bot_config(synapse, data_dir, admins=[anna.user_id, cem.user_id], **config), clock)
+    bot = Bot(bot_config(synapse, data_dir, admins=[anna.user_id, cem.user_id],
+                         **config, **(settings or {})), clock)
     bots.append(bot)
     await bot.start()
     await provisioned(bot)
@@ -135,6 +144,6 @@ async def join_world(synapse: DevServer, members: dict[str, Member], clock: Fake
         await anna.wait_for(lambda s, w=who: s.room_id == orga
                             and getattr(s.event, "state_key", None) == w.user_id
                             and getattr(s.event, "membership", None) == "join")
-    world = JoinWorld(bot, config, synapse, anna, cem, ben, space_id, general, orga)
+    world = JoinWorld(bot, config, synapse, anna, cem, ben, space_id, general, orga, data_dir)
     await world.barrier()
     return world

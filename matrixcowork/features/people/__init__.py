@@ -24,7 +24,9 @@ from ...core.offers import (
     LAST_COWORKING_DAY,
     MEMBER_CARD,
     MEMBER_CARD_IF_ANY,
+    POST_INTRO,
     WEBINARS_GIVEN,
+    WRITE_PROFILE,
 )
 from ...core.rooms import display_name
 from ...core.services import Services
@@ -93,6 +95,8 @@ class PeopleFeature(Feature):
         services.offers.provide(MEMBER_CARD, self.card_of)
         services.offers.provide(KNOW_MEMBER, partial(db.know, self.store))
         services.offers.provide(MEMBER_CARD_IF_ANY, self.card_if_any)
+        services.offers.provide(WRITE_PROFILE, self.write_field)
+        services.offers.provide(POST_INTRO, self.post_intro)
 
     def name_of(self, user: str) -> str:
         return display_name(self.services.client, user)
@@ -108,6 +112,32 @@ class PeopleFeature(Feature):
         """The member's card; None while they have no profile (a note leaves it out)."""
         profile = await db.profile(self.store, user)
         return None if profile is None or profile.is_empty else self.texts.card(profile)
+
+    async def write_field(self, user: str, name: str, text: str) -> str | None:
+        """For the welcome conversation: one field from what the member wrote, checked as the
+        commands check it; None when saved, else the problem (translated)."""
+        convert = {"intro": intro_text, "skills": skill_list}.get(name, short_text)
+        try:
+            value = convert(text, None)  # type: ignore[arg-type]
+        except ArgError as err:
+            return self.services.i18n.t(err.message, **err.values)
+        now = self._now()
+        if name == "skills":
+            await db.set_skills(self.store, user, value, now)
+        else:
+            await db.set_text(self.store, user, name, value, now)
+        await db.know(self.store, user, self.services.clock.today(), "profile")
+        profile = await db.profile(self.store, user)
+        assert profile is not None
+        await self.intros.update(profile)
+        return None
+
+    async def post_intro(self, user: str, txn: str) -> bool:
+        """Post (or bring up to date) the member's card; False without a room or a profile."""
+        profile = await db.profile(self.store, user)
+        if profile is None or profile.is_empty:
+            return False
+        return await self.intros.post(profile, txn)
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMemberEvent: self.on_member}
@@ -178,6 +208,13 @@ class PeopleFeature(Feature):
         profile = await self._written(ctx)
         await self.intros.update(profile)
         await ctx.reply(ctx.t(_("Saved. Your profile:")) + "\n\n" + self.texts.card(profile))
+
+    @command("profile place", Arg(_("text"), short_text, rest=True),
+             help=_("Set where you work: on site (which location) or remotely"),
+             topic=PEOPLE, examples=(_("on site in Bielefeld, some days remote"),))
+    async def profile_place(self, ctx: CommandContext, text: str) -> None:
+        await db.set_text(self.store, ctx.sender, "place", text, self._now())
+        await self._show_saved(ctx)
 
     @command("profile clear", help=_("Delete your profile and your introduction card"),
              topic=PEOPLE)

@@ -1,0 +1,19 @@
+"""The `welcome` section: the welcome conversation in a new member's direct chat."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ...core.config import Section
+
+QuestionKey = Literal["intro", "skills", "offer", "seek", "place", "coffee"]
+
+
+class WelcomeConfig(Section):
+    """Which questions are asked (`false` switches one off, a text rewords it, in the
+    community's language), and after how many days an unanswered question is recalled once."""
+
+    questions: dict[QuestionKey, Literal[False] | str] = Field(default_factory=dict)
+    reminder_days: int = Field(default=2, ge=1, le=30)
