@@ -40,7 +40,7 @@ class Chat:
             said = self.from_bot()
             return s in said[self.read:] and text in s.body
 
-        seen = await self.member.wait_for(later)
+        seen = await self.member.wait_for(later, timeout=60)  # encrypted, on a loaded machine
         self.read = self.from_bot().index(seen) + 1
         return seen
 
