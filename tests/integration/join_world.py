@@ -74,6 +74,11 @@ class JoinWorld:
     async def request(self, who: Member) -> Seen:
         return await self.anna.wait_for(self.request_of(who))
 
+    async def request_numbered(self, who: Member, n: int) -> Seen:
+        """Their n-th request post (from 0)."""
+        await self.anna.wait_for(lambda s: len(self.requests_seen(who)) > n)
+        return self.requests_seen(who)[n]
+
     def requests_seen(self, who: Member) -> list[Seen]:
         return [s for s in self.anna.seen if self.request_of(who)(s)]
 

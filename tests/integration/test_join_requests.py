@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,22 @@ async def test_a_knock_while_the_bot_was_down_is_handled_once_when_it_is_back(
         (gina.user_id, "open")]
 
 
+async def test_a_knock_hidden_in_a_gap_of_the_sync_is_found_in_the_room_state(
+    world: JoinWorld,
+) -> None:
+    bot = world.bot
+    await bot.stop()
+    ines = await world.newcomer("ines")
+    await world.knock(ines, "Grüße aus Herford")
+    for n in range(110):  # more than the sync's timeline holds: the knock is not in it
+        await world.anna.say(world.space_id, f"Nachricht {n}")
+    await bot.start()
+
+    await world.request(ines)
+    await world.barrier()
+    assert len(world.requests_seen(ines)) == 1
+
+
 async def test_a_knock_on_a_members_room_asks_for_the_space_and_that_room(
     world: JoinWorld,
 ) -> None:
@@ -188,6 +205,26 @@ async def test_a_griefers_reason_pings_nobody_and_shows_no_markup(world: JoinWor
 
 BASE = {"homeserver": "http://127.0.0.1:1", "user_id": "@bot:localhost", "password": "x",
         "admins": ["@anna:localhost"]}
+
+
+async def test_knocking_and_withdrawing_again_and_again_posts_three_requests_a_day(
+    world: JoinWorld,
+) -> None:
+    griefer = await world.newcomer("griefer")
+    for n in range(4):
+        await world.knock(griefer, f"Runde {n}")
+        if n < 3:
+            post = await world.request_numbered(griefer, n)
+            await griefer.client.room_leave(world.space_id)  # withdraws the knock
+            await world.edited(post, "↩️ Withdrawn.")
+    await world.barrier()
+    assert len(world.requests_seen(griefer)) == 3
+    assert [r[0] for r in await world.rows("SELECT status FROM join_requests")] == [
+        "withdrawn"] * 3
+    await world.bot.move_to(world.bot.clock.now() + timedelta(days=1, minutes=1))
+    await griefer.client.room_leave(world.space_id)
+    await world.knock(griefer, "Neuer Tag")
+    await world.anna.wait_for(lambda s: world.request_of(griefer)(s) and "Neuer Tag" in s.body)
 
 
 async def test_knock_without_an_organizer_room_is_a_config_error() -> None:

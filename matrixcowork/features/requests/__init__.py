@@ -14,6 +14,7 @@ in their room when someone joins the space.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from nio import RoomMemberEvent
 
@@ -34,6 +35,7 @@ from .texts import ACCEPT, DECLINE, RequestTexts
 log = logging.getLogger(__name__)
 
 KIND = "request"
+MAX_PER_DAY = 3  # requests one person may make in a day; more knocks are left unanswered
 
 
 class RequestsFeature(Feature):
@@ -100,11 +102,15 @@ class RequestsFeature(Feature):
         """A knock, seen once: stored by its event id, then posted for the organizers."""
         if self.services.permissions.is_member(user) or await db.open_of(self.store, user):
             return
+        now = self.services.clock.now()
+        if await db.asked_since(self.store, user, (now - timedelta(days=1)).isoformat()) \
+                >= MAX_PER_DAY:
+            log.warning("%s knocked again (%s requests today): not posted", user, MAX_PER_DAY)
+            return
         shown = name if isinstance(name, str) and name.strip() else \
             await name_anywhere(self.services.client, self.services.chat, user)
         request = await db.add(self.store, user, room_id, event_id, shown,
-                               reason if isinstance(reason, str) else "",
-                               self.services.clock.now().isoformat())
+                               reason if isinstance(reason, str) else "", now.isoformat())
         if request is not None:
             log.info("%s asks to join (knock %s)", user, event_id)
             await self._post(request)

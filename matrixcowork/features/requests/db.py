@@ -80,6 +80,14 @@ async def add(store: Store, user_id: str, room_id: str, knock_event_id: str, nam
     return await by_knock(store, knock_event_id)
 
 
+async def asked_since(store: Store, user_id: str, since: str) -> int:
+    """How many requests this person made since then (a flood of knock, withdraw, knock)."""
+    row = await store.fetch_one(
+        "SELECT COUNT(*) AS n FROM join_requests WHERE user_id = ? AND asked_at >= ?",
+        (user_id, since))
+    return int(row["n"]) if row else 0
+
+
 async def by_knock(store: Store, knock_event_id: str) -> Request | None:
     row = await store.fetch_one("SELECT * FROM join_requests WHERE knock_event_id = ?",
                                 (knock_event_id,))
