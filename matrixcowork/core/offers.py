@@ -97,3 +97,11 @@ POST_INTRO: Offer[Callable[[str, str], Awaitable[bool]]] = Offer(
     "post the introduction card", _not_posted)  # people's: post or update the card (txn)
 JOIN_COFFEE: Offer[Callable[[str], Awaitable[bool]]] = Offer(
     "join the coffee roulette", _not_joined)  # coffee's: take part (True: in it now)
+
+
+async def _not_told(user_id: str) -> None:
+    return None
+
+
+CARD_POSTED: Offer[Callable[[str], Awaitable[None]]] = Offer(
+    "a card was posted", _not_told)  # requests': the organizers' note about the join shows it

@@ -16,7 +16,7 @@ from matrixcowork.core.clock import FakeClock
 from matrixcowork.ops.devserver import DevServer
 from tests.helpers import Bot, Member, Seen
 
-from .join_world import JoinWorld, invited, join_world
+from .join_world import JoinWorld, edit_of, invited, join_world
 from .space_world import join
 
 WELCOME = {"welcome": {}, "coffee": {"room": "coworking"}}
@@ -115,6 +115,8 @@ async def test_from_a_knock_to_the_card_in_the_introductions_room(world: JoinWor
     note = await anna.wait_for(lambda s: s.room_id == world.orga
                                and s.body.startswith("👋 Carla"))
     assert "joined the space (let in by" in note.body
+    await anna.wait_for(lambda s: edit_of(s) == note.event.event_id and "Skills: Grafikdesign"
+                        in s.content.get("m.new_content", {}).get("body", ""))  # with her card
     assert await world.rows("SELECT user_id FROM coffee_members") == [(carla.user_id,)]
     assert await bot.services.direct.current(carla.user_id) is None
 

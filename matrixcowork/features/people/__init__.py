@@ -20,6 +20,7 @@ from ...core.commands import Arg, ArgError, CommandContext, command
 from ...core.formatting import command_text
 from ...core.i18n import _
 from ...core.offers import (
+    CARD_POSTED,
     KNOW_MEMBER,
     LAST_COWORKING_DAY,
     MEMBER_CARD,
@@ -137,7 +138,9 @@ class PeopleFeature(Feature):
         profile = await db.profile(self.store, user)
         if profile is None or profile.is_empty:
             return False
-        return await self.intros.post(profile, txn)
+        posted = await self.intros.post(profile, txn)
+        await self.services.offers.get(CARD_POSTED)(user)
+        return posted
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMemberEvent: self.on_member}
@@ -166,7 +169,9 @@ class PeopleFeature(Feature):
     async def intro(self, ctx: CommandContext, text: str) -> None:
         await db.set_text(self.store, ctx.sender, "intro", text, self._now())
         profile = await self._written(ctx)
-        if await self.intros.post(profile, txn_for("intro", ctx.event_id)):
+        posted = await self.intros.post(profile, txn_for("intro", ctx.event_id))
+        await self.services.offers.get(CARD_POSTED)(ctx.sender)
+        if posted:
             await ctx.reply(ctx.t(_("Thanks! Your introduction is in {room}."),
                                   room=self.intros.room_name))
         else:

@@ -23,7 +23,7 @@ from ...core.commands import CommandContext, command
 from ...core.config import Config
 from ...core.emoji import normalize_key
 from ...core.i18n import _
-from ...core.offers import MEMBER_CARD_IF_ANY
+from ...core.offers import CARD_POSTED, MEMBER_CARD_IF_ANY
 from ...core.permissions import Access
 from ...core.rooms import display_name, name_anywhere
 from ...core.services import Services
@@ -53,6 +53,7 @@ class RequestsFeature(Feature):
         self.space = space
         self.store = services.store
         self.texts = RequestTexts(services.i18n, space.name)
+        services.offers.provide(CARD_POSTED, self.card_posted)
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMemberEvent: self.on_member}
@@ -139,16 +140,28 @@ class RequestsFeature(Feature):
         target = await self._organizer_room()
         if target is None:
             return
+        note = await self.services.chat.send(target, await self._note(user),
+                                             txn=txn_for("joined", event_id))
+        await db.record_note(self.store, event_id, user, note)
+
+    async def _note(self, user: str) -> str:
+        """"Carla joined the space (let in by Anna)", with her card if she has one."""
         latest = await db.latest_of(self.store, user)
         let_in_by = latest.decided_by if latest and latest.status == "accepted" else None
         client = self.services.client
         name = display_name(client, user, self.services.permissions.space_room_id)
         card = await self.services.offers.get(MEMBER_CARD_IF_ANY)(user)
-        note = await self.services.chat.send(
-            target, self.texts.joined(name, user, let_in_by and display_name(client, let_in_by),
-                                      card),
-            txn=txn_for("joined", event_id))
-        await db.record_note(self.store, event_id, user, note)
+        return self.texts.joined(name, user, let_in_by and display_name(client, let_in_by), card)
+
+    async def card_posted(self, user: str) -> None:
+        """The member introduced themselves: the note about their join shows the card now."""
+        note, target = await db.latest_note(self.store, user), await self._organizer_room()
+        if note is None or target is None:
+            return
+        try:
+            await self.services.chat.edit(target, note, await self._note(user))
+        except ChatError as err:
+            log.warning("cannot add the card of %s to the note: %s", user, err)
 
     async def _closed_elsewhere(self, room_id: str, user: str, membership: str,
                                 sender: str) -> None:

@@ -155,3 +155,11 @@ async def record_note(store: Store, event_id: str, user_id: str, note_event_id: 
     await store.execute(
         "INSERT OR IGNORE INTO join_notes (event_id, user_id, note_event_id) VALUES (?, ?, ?)",
         (event_id, user_id, note_event_id))
+
+
+async def latest_note(store: Store, user_id: str) -> str | None:
+    """The event id of the organizers' note about this person's latest join."""
+    row = await store.fetch_one(
+        "SELECT note_event_id FROM join_notes WHERE user_id = ? ORDER BY rowid DESC LIMIT 1",
+        (user_id,))
+    return row["note_event_id"] if row else None
