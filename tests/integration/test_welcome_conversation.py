@@ -14,10 +14,12 @@ from nio import RoomMessageNotice
 
 from matrixcowork.core.clock import FakeClock
 from matrixcowork.ops.devserver import DevServer
+from tests.element_member import ElementMember
 from tests.helpers import Bot, Member, Seen
 
 from .join_world import JoinWorld, edit_of, invited, join_world
 from .space_world import join
+from .test_element import direct_chat
 
 WELCOME = {"welcome": {}, "coffee": {"room": "coworking"}}
 
@@ -234,6 +236,37 @@ async def test_questions_can_be_switched_off_and_reworded(
         await chat.answer("skip", "4/4 Do you work on site")
         await chat.answer("remote", "Thank you!")
     finally:
+        await world.close()
+        for bot in bots:
+            await bot.stop()
+
+
+async def test_the_welcome_in_an_encrypted_direct_chat_elements_way(
+    synapse: DevServer, members: dict[str, Member], clock: FakeClock, tmp_path: Path,
+) -> None:
+    """Elke's app is Element as it is today (own device cross-signed, unsigned devices
+    excluded): she reads every question and the bot reads every answer."""
+    bots: list[Bot] = []
+    world = await make_world(synapse, members, clock, tmp_path, bots)
+    elke = await ElementMember.start(synapse, "elke", tmp_path / "elke.log")
+    try:
+        dm = await direct_chat(elke, world.bot)  # Element makes it encrypted
+        await elke.ask(dm, "!help")
+        await world.anna.client.room_invite(world.space_id, elke.user_id)
+        await elke.join(world.space_id)
+
+        greeting = await elke.wait_event(contains="1/6", timeout=60)
+        assert greeting.encrypted and greeting.readable, greeting
+        steps = [("Ich berate Vereine.", "2/6"), ("Beratung, Moderation", "3/6"),
+                 ("überspringen", "4/6"), ("Mitstreiter", "5/6"), ("remote", "6/6"),
+                 ("❌", "This is your card")]
+        for answer, expected in steps:
+            await elke.say(dm, answer)
+            seen = await elke.wait_event(contains=expected, timeout=60)
+            assert seen.encrypted and seen.readable, seen
+        assert "Beratung, Moderation" in seen.body
+    finally:
+        await elke.close()
         await world.close()
         for bot in bots:
             await bot.stop()
