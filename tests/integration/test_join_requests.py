@@ -16,7 +16,7 @@ from matrixcowork.ops.devserver import DevServer
 from tests.helpers import Bot, Member
 
 from .join_world import JoinWorld, invited, join_world, knock_community
-from .space_world import fetch_state, join
+from .space_world import fetch_state, join, provisioned
 from .test_griefer_content import highlights, notifications
 
 
@@ -201,6 +201,20 @@ async def test_a_griefers_reason_pings_nobody_and_shows_no_markup(world: JoinWor
     from_bot = [n for n in await notifications(anna)
                 if n["event"]["sender"] == world.bot.user_id]
     assert [n for n in from_bot if highlights(n)] == []
+
+
+async def test_an_organizer_added_later_is_invited_to_the_organizers_room(
+    world: JoinWorld,
+) -> None:
+    olga = await world.newcomer("olga")
+    bot = world.bot
+    await bot.stop()
+    admins = [*bot.config.admins, olga.user_id]
+    bot.config = type(bot.config).model_validate({**bot.config.model_dump(), "admins": admins})
+    await bot.start()
+    await provisioned(bot)
+    await invited(olga, world.orga)
+    assert await join(olga, world.orga)
 
 
 BASE = {"homeserver": "http://127.0.0.1:1", "user_id": "@bot:localhost", "password": "x",

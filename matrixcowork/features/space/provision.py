@@ -116,9 +116,24 @@ class Provisioner:
         self.rooms.remember(room.key, state.room_id)
         await db.record_room(self.store, state.room_id, "room", room.key, room.alias, room.name)
         await self._apply(state, [*wants, self._power(state)], room.name, report)
+        if room.access == "organizers":
+            await self._invite_organizers(state, room.name, report)
         link = desired.child_link(state.room_id, self.server, order)
         await self._apply(space, [link], room.name, report)
         return state.room_id
+
+    async def _invite_organizers(self, state: RoomState, name: str, report: Report) -> None:
+        """An organizers' room has every organizer in it (or invited): one added to `admins`
+        later is invited at the next run."""
+        for user in self.config.admins:
+            member = state.content("m.room.member", user) or {}
+            if user == self.chat.user_id or member.get("membership") in ("join", "invite"):
+                continue
+            try:
+                await self.chat.invite(state.room_id, user)
+                report.update(name, _("organizers invited"))
+            except ChatError as err:
+                log.warning("cannot invite organizer %s to %s: %s", user, name, err)
 
     async def _unlink_dropped(self, space: RoomState, kept: Sequence[str], report: Report) -> None:
         for room in await db.linked_rooms(self.store):
