@@ -159,16 +159,20 @@ async def test_skip_back_and_stop_in_german(
 
 
 async def test_a_bad_answer_is_explained_and_asked_again(world: JoinWorld) -> None:
-    _, chat = await let_in(world, "emil")
-    await chat.answer("Ich baue Möbel.", "2/6")
+    emil, chat = await let_in(world, "emil")  # a griefer
+    await chat.answer("@room <b>fett</b> **laut**", "2/6")
     again = await chat.answer("x" * 50, "2/6")
     assert again.body.startswith("Please keep each skill under 40 characters.")
     await chat.answer("Möbelbau", "3/6")
     for _step in range(3):
         await chat.answer("skip")
     assert "Please answer ✅ or ❌" in (await chat.answer("vielleicht", "6/6")).body
-    await chat.answer("❌", "Thank you! This is your card:")
+    done = await chat.answer("❌", "Thank you! This is your card:")
+    assert "@room <b>fett</b> **laut**" in done.body and "<b>fett" not in done.html
     assert await world.rows("SELECT * FROM coffee_members") == []
+    card = await world.anna.wait_for(lambda s: s.room_id == world.general
+                                     and "Möbelbau" in s.body and emil.user_id in s.html)
+    assert card.content["m.mentions"] == {} and "<strong>laut" not in card.html
 
 
 async def test_a_restart_in_the_middle_goes_on_with_the_next_question_and_never_twice(
