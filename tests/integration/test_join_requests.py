@@ -60,6 +60,8 @@ async def test_organizers_tick_lets_the_newcomer_in_and_the_post_says_who(
     assert post.content["m.mentions"] == {}
     listing = await anna.ask(world.orga, "!requests")
     assert "Carla" in listing.body and "Ich bin Grafikerin in Detmold" in listing.body
+    elsewhere = await anna.ask(world.general, "!requests")  # members read there
+    assert elsewhere.body == "The requests are listed in Orga: type it there."
 
     await anna.react(world.orga, post.event.event_id, "✅")
     await world.edited(post, "✅ Let in by ")

@@ -255,4 +255,11 @@ class RequestsFeature(Feature):
 
     @command("requests", help=_("Open requests to join the space"), access=Access.ORGANIZER)
     async def requests(self, ctx: CommandContext) -> None:
+        """In the organizers' room only: the reasons are outsiders' words, not the members'."""
+        if ctx.room_id != await self._organizer_room():
+            assert self.space.organizer_room is not None
+            room = self.services.config.room(self.space.organizer_room).name
+            await ctx.reply(ctx.t(_("The requests are listed in {room}: type it there."),
+                                  room=room))
+            return
         await ctx.reply(self.texts.listing(await db.open_requests(self.store)))
