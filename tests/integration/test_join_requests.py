@@ -139,6 +139,21 @@ async def test_a_members_tick_does_nothing(world: JoinWorld) -> None:
     assert (await world.membership(fynn))["membership"] == "invite"
 
 
+async def test_a_request_answered_another_way_is_closed_too(world: JoinWorld) -> None:
+    jana = await world.newcomer("jana")
+    await world.knock(jana, "Hallo!")
+    post = await world.request(jana)
+
+    await world.anna.ask(world.general, f"!invite {jana.user_id}")  # not with the reaction
+    await invited(jana, world.space_id)
+    assert await join(jana, world.space_id)
+    await world.edited(post, "✅ Joined the space.")
+    assert await world.rows("SELECT status FROM join_requests") == [("joined",)]
+    await world.anna.react(world.orga, post.event.event_id, "❌")  # too late: nothing happens
+    await world.barrier()
+    assert (await world.membership(jana))["membership"] == "join"
+
+
 async def test_a_knock_while_the_bot_was_down_is_handled_once_when_it_is_back(
     world: JoinWorld,
 ) -> None:
