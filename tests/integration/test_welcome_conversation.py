@@ -208,6 +208,26 @@ async def test_a_restart_in_the_middle_goes_on_with_the_next_question_and_never_
                             fritz.user_id) == [(2,)]
 
 
+async def test_a_welcome_waits_while_another_conversation_goes_on(world: JoinWorld) -> None:
+    bot = world.bot
+    kai = await world.newcomer("kai", encrypted=True)
+    direct = bot.services.direct
+    assert await direct.begin(kai.user_id, "other", {})  # another feature talks with him
+    await world.anna.client.room_invite(world.space_id, kai.user_id)
+    await invited(kai, world.space_id)
+    assert await join(kai, world.space_id)
+    await world.barrier()
+    assert (await direct.current(kai.user_id)).owner == "other"
+    assert await world.rows("SELECT started FROM welcome_people WHERE user_id = ?",
+                            kai.user_id) == [(0,)]
+
+    await direct.end(kai.user_id, "other")
+    await bot.move_to(bot.clock.now() + timedelta(minutes=61))
+    chat = Chat(world, kai, await kai.accept_direct(bot.user_id))
+    await chat.next("1/6")
+    assert (await direct.current(kai.user_id)).owner == "welcome"
+
+
 async def test_one_reminder_after_two_days_then_nothing(world: JoinWorld) -> None:
     bot = world.bot
     gesa, chat = await let_in(world, "gesa")

@@ -34,6 +34,7 @@ from .texts import WelcomeTexts
 log = logging.getLogger(__name__)
 
 REMINDERS = "welcome:reminders"
+RETRY_START = timedelta(hours=1)  # a welcome kept from starting by another conversation
 
 
 class WelcomeFeature(Feature):
@@ -83,16 +84,20 @@ class WelcomeFeature(Feature):
 
     async def _begin(self, user: str, run: int) -> bool:
         asked = self._questions()
-        if not asked:
+        if not asked:  # every question switched off: nothing to talk about
+            await db.finished(self.store, user, self._now())
             return False
         direct = self.services.direct
         if not await direct.begin(user, self.name, {"run": run, "at": asked[0].key}):
             log.info("welcome for %s waits: another conversation goes on", user)
+            await db.asked(self.store, user, self._now())  # tried again in RETRY_START
+            await self._wake()
             return False
         name = display_name(self.services.client, user, self.services.permissions.space_room_id)
         text = self.texts.greeting(name, len(asked)) + "\n\n" + \
             self.texts.question(asked[0], 1, len(asked))
         await direct.send(user, text, txn=txn_for("welcome", user, str(run)))
+        await db.started(self.store, user, self._now())
         await self._wake()
         return True
 
@@ -180,20 +185,24 @@ class WelcomeFeature(Feature):
 
     # --- the one reminder -------------------------------------------------------------------
 
-    def _after(self) -> timedelta:
-        return timedelta(days=self.config.reminder_days)
+    def _after(self, welcome: db.Welcome) -> timedelta:
+        return timedelta(days=self.config.reminder_days) if welcome.started else RETRY_START
 
     async def _wake(self) -> None:
-        due = [datetime.fromisoformat(w.asked_at) + self._after()
+        due = [datetime.fromisoformat(w.asked_at) + self._after(w)
                for w in await db.waiting(self.store)]
         self.services.scheduler.wake(REMINDERS, due, self.remind, name=_("welcome reminders"))
 
     async def remind(self, now: datetime) -> None:
-        """Recall the open question once to whoever has not answered for `reminder_days`."""
+        """Recall the open question once to whoever has not answered for `reminder_days`;
+        start the welcomes another conversation kept waiting."""
         asked = self._questions()
         keys = [q.key for q in asked]
         for welcome in await db.waiting(self.store):
-            if datetime.fromisoformat(welcome.asked_at) + self._after() > now:
+            if datetime.fromisoformat(welcome.asked_at) + self._after(welcome) > now:
+                continue
+            if not welcome.started:
+                await self._begin(welcome.user_id, welcome.run)
                 continue
             conversation = await self.services.direct.current(welcome.user_id)
             if conversation is None or conversation.owner != self.name:

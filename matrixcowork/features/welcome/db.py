@@ -17,6 +17,7 @@ MIGRATIONS = (
             started_at TEXT NOT NULL,
             asked_at TEXT NOT NULL,
             reminded INTEGER NOT NULL DEFAULT 0,
+            started INTEGER NOT NULL DEFAULT 0,
             finished_at TEXT
         );
         """,
@@ -31,11 +32,12 @@ class Welcome:
     asked_at: str
     reminded: bool
     finished: bool
+    started: bool  # False while another conversation kept it from starting
 
 
 def _welcome(row: Any) -> Welcome:
     return Welcome(row["user_id"], row["run"], row["asked_at"], bool(row["reminded"]),
-                   row["finished_at"] is not None)
+                   row["finished_at"] is not None, bool(row["started"]))
 
 
 async def first(store: Store, user_id: str, now: str) -> bool:
@@ -50,7 +52,7 @@ async def again(store: Store, user_id: str, now: str) -> int:
     await store.execute(
         "INSERT INTO welcome_people (user_id, started_at, asked_at) VALUES (?, ?, ?) "
         "ON CONFLICT (user_id) DO UPDATE SET run = run + 1, started_at = excluded.started_at, "
-        "asked_at = excluded.asked_at, reminded = 0, finished_at = NULL",
+        "asked_at = excluded.asked_at, reminded = 0, started = 0, finished_at = NULL",
         (user_id, now, now))
     found = await get(store, user_id)
     assert found is not None
@@ -67,6 +69,11 @@ async def asked(store: Store, user_id: str, now: str) -> None:
                         (now, user_id))
 
 
+async def started(store: Store, user_id: str, now: str) -> None:
+    await store.execute("UPDATE welcome_people SET started = 1, asked_at = ? WHERE user_id = ?",
+                        (now, user_id))
+
+
 async def reminded(store: Store, user_id: str) -> None:
     await store.execute("UPDATE welcome_people SET reminded = 1 WHERE user_id = ?", (user_id,))
 
@@ -77,7 +84,8 @@ async def finished(store: Store, user_id: str, now: str) -> None:
 
 
 async def waiting(store: Store) -> list[Welcome]:
-    """Conversations going on whose one reminder is not sent yet."""
+    """Conversations going on whose one reminder is not sent yet, and those waiting to
+    start."""
     rows = await store.fetch_all(
         "SELECT * FROM welcome_people WHERE finished_at IS NULL AND reminded = 0")
     return [_welcome(row) for row in rows]
