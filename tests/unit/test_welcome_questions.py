@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from matrixcowork.core.config import ConfigError, parse_config
 from matrixcowork.features.welcome.questions import (
     ORDER,
     PROFILE_FIELDS,
@@ -49,3 +50,17 @@ def test_position_goes_on_with_the_next_question_when_one_was_switched_off() -> 
     assert position(keys, "offer") == 2  # switched off since: the next one
     assert position(["intro"], "coffee") == 1  # past the end: finished
     assert position(keys, "unknown") == len(keys)
+
+
+@pytest.mark.parametrize(("welcome", "key"), [
+    ({"questions": {"hobby": "Was machst du gern?"}}, "welcome.questions"),
+    ({"questions": {"seek": True}}, "welcome.questions: seek"),
+    ({"questions": {"seek": " "}}, "welcome.questions: seek"),
+    ({"reminder_days": 0}, "welcome.reminder_days"),
+])
+def test_a_bad_welcome_section_names_its_key(welcome: dict, key: str) -> None:
+    raw = {"homeserver": "http://127.0.0.1:1", "user_id": "@bot:localhost", "password": "x",
+           "admins": ["@anna:localhost"], "welcome": welcome}
+    with pytest.raises(ConfigError) as error:
+        parse_config(raw, "config.yaml", environ={})
+    assert f"config.yaml: {key}" in str(error.value)
