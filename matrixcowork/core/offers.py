@@ -133,6 +133,22 @@ async def _no_round(first: date, last: date) -> CoffeeResult | None:
     return None
 
 
+async def _no_card_yet(user_id: str) -> str | None:
+    return None
+
+
+MEMBER_CARD_IF_ANY: Offer[Callable[[str], Awaitable[str | None]]] = Offer(
+    "member card if any", _no_card_yet)  # people's: the card, None while they have no profile
+
+
+async def _not_written(user_id: str, field: str, text: str) -> str | None:
+    return "not kept"
+
+
+async def _not_posted(user_id: str, txn: str) -> bool:
+    return False
+
+
 async def _not_joined(user_id: str) -> bool:
     return False
 
@@ -149,5 +165,22 @@ COFFEE_RESULT: Offer[Callable[[date, date], Awaitable[CoffeeResult | None]]] = O
     "coffee result", _no_round)  # the coffee's: the latest round in these days
 LAST_COFFEE_DAY: Offer[Callable[[str], Awaitable[date | None]]] = Offer(
     "last coffee day", _no_day)  # the coffee's: the member's latest round
+
+
+WRITE_PROFILE: Offer[Callable[[str, str, str], Awaitable[str | None]]] = Offer(
+    "write a profile field", _not_written)
+"""people's: set `intro`, `skills` (comma-separated), `offer`, `seek` or `place` from what the
+member wrote, checked as `!intro`/`!profile` check it; None when saved, else the problem in
+the community's language."""
+POST_INTRO: Offer[Callable[[str, str], Awaitable[bool]]] = Offer(
+    "post the introduction card", _not_posted)  # people's: post or update the card (txn)
 JOIN_COFFEE: Offer[Callable[[str], Awaitable[bool]]] = Offer(
-    "join coffee", _not_joined)  # the coffee's: take part from the next round; False if in
+    "join the coffee roulette", _not_joined)  # coffee's: take part (True: in it now)
+
+
+async def _not_told(user_id: str) -> None:
+    return None
+
+
+CARD_POSTED: Offer[Callable[[str], Awaitable[None]]] = Offer(
+    "a card was posted", _not_told)  # requests': the organizers' note about the join shows it

@@ -13,18 +13,22 @@ from .links import LinksFeature
 from .people import PeopleFeature
 from .prompts import PromptsFeature
 from .quiet import QuietFeature
+from .requests import RequestsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
 from .sync import SyncFeature
 from .webinars import WebinarsFeature
+from .welcome import WelcomeFeature
 
 FEATURES: list[type[Feature]] = [
     StatusFeature,
     SpaceFeature,
+    RequestsFeature,
     CheckinFeature,
     SyncFeature,
     PeopleFeature,
     CoffeeFeature,
+    WelcomeFeature,
     CoworkFeature,
     EncryptionFeature,
     WebinarsFeature,

@@ -45,7 +45,14 @@ class CoffeeFeature(Feature):
         self.rounds = Rounds(services, self.config, self.text)
         services.offers.provide(COFFEE_RESULT, partial(offered.result, self.rounds))
         services.offers.provide(LAST_COFFEE_DAY, partial(offered.last_round_day, self.store))
-        services.offers.provide(JOIN_COFFEE, partial(offered.join, self.store, services.clock))
+        services.offers.provide(JOIN_COFFEE, self.join_for)
+
+    async def join_for(self, user: str) -> bool:
+        """For the welcome conversation: take part from now on (also when in already)."""
+        today = self.services.clock.today()
+        if await db.join(self.store, user, today):
+            await self.services.offers.get(KNOW_MEMBER)(user, today, "coffee")
+        return True
 
     async def start(self) -> None:
         rule = Cron.of(self.services.clock.tz, hour=self.config.time.hour,

@@ -1,11 +1,10 @@
 """What the coffee roulette answers for other features (through `offers`): the latest round's
-result for the weekly digest; a member's latest round, and joining, for the quiet members."""
+result for the weekly digest; a member's latest round for the quiet members."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from ...core.clock import Clock
 from ...core.offers import CoffeeResult
 from ...core.store import Store
 from . import db
@@ -29,7 +28,3 @@ async def last_round_day(store: Store, user_id: str) -> date | None:
     )
     return date.fromisoformat(row["day"]) if row and row["day"] else None
 
-
-async def join(store: Store, clock: Clock, user_id: str) -> bool:
-    """Take part from the next round on; False if they already do."""
-    return await db.join(store, user_id, clock.today())

@@ -179,9 +179,8 @@ class QuietFeature(Feature):
         """✅ (or yes / ja) joins the next coffee round; anything else ends it kindly."""
         user_id, direct = conversation.user_id, self.services.direct
         words = {normalize_key(w.strip(".!")).lower() for w in body.split()[:3]}
-        if words & YES_WORDS:
-            joined = await self.services.offers.get(JOIN_COFFEE)(user_id)
-            text = self.texts.joined(joined)
+        if words & YES_WORDS and await self.services.offers.get(JOIN_COFFEE)(user_id):
+            text = self.texts.joined()
         else:
             text = self.texts.not_understood()
         await direct.end(user_id, self.name)

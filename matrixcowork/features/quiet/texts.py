@@ -36,11 +36,8 @@ class QuietTexts:
                             command=self.code("quiet off")))
         return "\n\n".join(lines)
 
-    def joined(self, was_new: bool) -> str:
-        if was_new:
-            return self.t(_("Great, you are in the next coffee round! {command} shows when."),
-                          command=self.code("coffee status"))
-        return self.t(_("You are in the coffee roulette already. {command} shows when."),
+    def joined(self) -> str:
+        return self.t(_("Great, you are in the next coffee round! {command} shows when."),
                       command=self.code("coffee status"))
 
     def not_understood(self) -> str:
