@@ -26,6 +26,7 @@ BROKEN = [
      "prompts.review_room: unknown room key 'orga'"),
     ({"quiet": {"room": "general", "quiet_weeks": 0}}, "quiet.quiet_weeks:"),
     ({"quiet": {"room": "general", "mood": "sad"}}, "quiet.mood: unknown key"),
+    ({"quiet": {}}, "quiet.room: name the organizers' room for the monthly list"),
 ]
 
 
@@ -43,4 +44,9 @@ def test_defaults() -> None:
     assert config.digest and (config.digest.weekday, str(config.digest.time)) == ("mon", "08:00:00")
     assert config.prompts and config.prompts.backoff_after == 3 and config.prompts.questions is None
     assert config.quiet and config.quiet.quiet_weeks == 4
+    orga = {"rooms": [*ROOMS["rooms"], {"key": "orga", "name": "Orga", "alias": "owl-orga",
+                                         "access": "organizers"}],
+            "space": {"name": "S", "alias": "owl-space", "organizer_room": "orga"}}
+    quiet = parse_config(with_(**orga, quiet={}), "config.yaml", environ={})
+    assert quiet.quiet and quiet.quiet.list_room(quiet) == "orga"
     assert parse_config(VALID, "config.yaml", environ={}).digest is None  # off unless asked

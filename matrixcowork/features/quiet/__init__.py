@@ -161,7 +161,8 @@ class QuietFeature(Feature):
         if not went and not back:
             await db.record_list(self.store, month, None)  # nothing to tell: no post
             return
-        room_id = await self.services.rooms.room_id(self.config.room)
+        room_id = await self.services.rooms.room_id(
+            self.config.list_room(self.services.config))
         if room_id is None:
             return
         event_id = await self.services.chat.send(
