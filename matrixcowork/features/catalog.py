@@ -7,9 +7,12 @@ from . import Feature
 from .checkin import CheckinFeature
 from .coffee import CoffeeFeature
 from .cowork import CoworkFeature
+from .digest import DigestFeature
 from .encryption import EncryptionFeature
 from .links import LinksFeature
 from .people import PeopleFeature
+from .prompts import PromptsFeature
+from .quiet import QuietFeature
 from .requests import RequestsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
@@ -30,4 +33,7 @@ FEATURES: list[type[Feature]] = [
     EncryptionFeature,
     WebinarsFeature,
     LinksFeature,
+    DigestFeature,
+    PromptsFeature,
+    QuietFeature,
 ]
