@@ -9,6 +9,7 @@ from .coffee import CoffeeFeature
 from .cowork import CoworkFeature
 from .encryption import EncryptionFeature
 from .links import LinksFeature
+from .minutes import MinutesFeature
 from .people import PeopleFeature
 from .space import SpaceFeature
 from .status import StatusFeature
@@ -26,4 +27,5 @@ FEATURES: list[type[Feature]] = [
     EncryptionFeature,
     WebinarsFeature,
     LinksFeature,
+    MinutesFeature,
 ]
