@@ -11,6 +11,7 @@ from .encryption import EncryptionFeature
 from .links import LinksFeature
 from .minutes import MinutesFeature
 from .people import PeopleFeature
+from .questions import QuestionsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
 from .sync import SyncFeature
@@ -28,4 +29,5 @@ FEATURES: list[type[Feature]] = [
     WebinarsFeature,
     LinksFeature,
     MinutesFeature,
+    QuestionsFeature,
 ]
