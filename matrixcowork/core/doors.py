@@ -58,9 +58,13 @@ class Doors:
                 log.info("leaving %s: a 'direct chat' with %d others in it", room_id,
                          len(others))
                 await chat.leave(room_id)
+                return
+            await self.services.direct.remember(inviter, room_id)
             return
         log.info("joining %s on invitation by %s", room_id, inviter)
         await chat.join(room_id)  # its size is checked once the sync shows its members
+        if direct:
+            await self.services.direct.remember(inviter, room_id)
 
     async def _of_community(self, room_id: str) -> bool:
         """The space, a room under a configured alias (provisioning then decides whether to

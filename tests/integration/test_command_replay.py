@@ -66,7 +66,7 @@ async def test_a_replayed_sync_skip_skips_one_sync(make_bot, members: dict[str, 
         ("2027-01-05T17:00:00Z", "cancelled"), ("2027-02-02T17:00:00Z", "scheduled")]
 
 
-async def test_handled_marks_older_than_a_month_are_forgotten_at_start(
+async def test_handled_marks_and_pins_older_than_a_month_are_forgotten_at_start(
     make_bot, members: dict[str, Member]
 ) -> None:
     bot = make_bot()
@@ -74,9 +74,20 @@ async def test_handled_marks_older_than_a_month_are_forgotten_at_start(
     store = bot.services.store
     await store.execute("INSERT INTO handled_events (event_id, handled_at) "
                         "VALUES ('$old', unixepoch() - 31 * 86400)")
+    await store.execute("INSERT INTO command_pins (event_id, name, value, pinned_at) "
+                        "VALUES ('$old', 'item', '2', unixepoch() - 31 * 86400)")
     await store.mark_handled("$recent")
+    assert await store.pinned("$recent", "item", _three) == 3
 
     await bot.restart()
 
-    assert not await bot.services.store.was_handled("$old")
-    assert await bot.services.store.was_handled("$recent")
+    store = bot.services.store
+    assert not await store.was_handled("$old")
+    assert await store.was_handled("$recent")
+    assert [tuple(row) for row in await store.fetch_all(
+        "SELECT event_id, value FROM command_pins")] == [
+        ("$recent", "3")]
+
+
+async def _three() -> int:
+    return 3
