@@ -8,6 +8,7 @@ from .checkin import CheckinFeature
 from .coffee import CoffeeFeature
 from .cowork import CoworkFeature
 from .encryption import EncryptionFeature
+from .feedback import FeedbackFeature
 from .links import LinksFeature
 from .minutes import MinutesFeature
 from .people import PeopleFeature
@@ -30,4 +31,5 @@ FEATURES: list[type[Feature]] = [
     LinksFeature,
     MinutesFeature,
     QuestionsFeature,
+    FeedbackFeature,
 ]

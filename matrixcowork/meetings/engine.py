@@ -28,7 +28,7 @@ from ..core.permissions import Access
 from ..core.scheduling import Action
 from ..core.services import Services
 from ..core.tracked import ReactionDeclaration, ReactionKind, TrackedPost
-from . import db, steps
+from . import db, rsvp, steps
 from .db import CANCELLED, DONE, RAN, SKIPPED, NewOccurrence, Occurrence
 from .directory import meetings_of
 from .posts import (
@@ -140,6 +140,12 @@ class MeetingEngine:
     def last_day(self, occ: Occurrence) -> date:
         """The last day reactions to its posts count."""
         return self.posts.last_day(occ)
+
+    async def participants(self, occ: Occurrence) -> set[str]:
+        """Who took part: ✋ on the start post, or ✅ coming on the announcement."""
+        answers = await self.posts.answers(occ)
+        return set(await db.attendees(self.store, occ.id)) | {
+            user for user, answer in answers.items() if answer == rsvp.YES}
 
     def link(self, occ: Occurrence) -> str:
         return self.jitsi.link(occ.conference)
