@@ -16,6 +16,7 @@ from .questions import QuestionsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
 from .sync import SyncFeature
+from .updates import UpdatesFeature
 from .webinars import WebinarsFeature
 
 FEATURES: list[type[Feature]] = [
@@ -32,4 +33,5 @@ FEATURES: list[type[Feature]] = [
     MinutesFeature,
     QuestionsFeature,
     FeedbackFeature,
+    UpdatesFeature,
 ]

@@ -114,11 +114,14 @@ class FeedbackFeature(Feature):
             self.figures(ratings)))
 
     async def after_step(self, occ: Occurrence, step: str, room_id: str) -> None:
-        """After the end: the feedback post, once (a repeat after a crash finds it)."""
+        """After the end: the feedback post, once (a repeat after a crash finds it), if
+        anyone took part."""
         if step != END or await self.services.tracked.find(NAME, RATING, str(occ.id)):
             return
         engine = self.meetings.engine(occ)
         assert engine is not None
+        if not await engine.participants(occ):
+            return
         text = await self._post_text(occ)
         event_id = await self.services.chat.send(room_id, text,
                                                  txn=txn_for(NAME, "ask", str(occ.id)))

@@ -16,6 +16,7 @@ from ...core.config import Config
 from ...core.formatting import command_text, mention
 from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
+from ...core.offers import OPEN_ACTIONS
 from ...core.permissions import Access
 from ...core.rooms import display_name
 from ...core.services import Services
@@ -50,10 +51,20 @@ class MinutesFeature(Feature):
         self.store = services.store
         self.meetings = meetings_of(services)
         self.meetings.add_part(self)
+        services.offers.provide(OPEN_ACTIONS, self.open_actions_by_owner)
 
     @classmethod
     def enabled(cls, config: Config) -> bool:
         return config.sync is not None or config.webinars is not None
+
+    async def open_actions_by_owner(self) -> dict[str, list[tuple[int, str]]]:
+        """For the update round, which reminds the owners."""
+        found: dict[str, list[tuple[int, str]]] = {}
+        for action in await db.open_actions(self.store):
+            assert action.number is not None
+            found.setdefault(action.owner or action.author, []).append(
+                (action.number, action.text))
+        return found
 
     # --- what it adds to the meetings' posts -------------------------------------------------
 
