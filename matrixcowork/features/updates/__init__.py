@@ -228,13 +228,13 @@ class UpdatesFeature(Feature):
 
     # --- commands --------------------------------------------------------------------------
 
-    @command("updates", Arg(_("on|off"), choice("on", "off")),
+    @command("updates", Arg(_("on|off"), choice("on", "off", "an", "aus")),
              help=_("Take part in the written update round before each sync, or stop"),
              topic=MEETINGS, examples=("on",))
     async def updates(self, ctx: CommandContext, switch: str) -> None:
-        await db.opt(self.store, ctx.sender, switch == "on",
-                     int(self.services.clock.now().timestamp()))
-        if switch == "on":
+        on = switch in ("on", "an")
+        await db.opt(self.store, ctx.sender, on, int(self.services.clock.now().timestamp()))
+        if on:
             await ctx.reply(ctx.t(_("You are in the update round: {before} before each sync I "
                                     "ask you three short questions in our direct chat."),
                                   before=self._lead()))
