@@ -21,9 +21,14 @@ NOT_A_MEMBER = "This is for members of the community. Ask an organizer to invite
 ROUND, REMINDER = berlin(2027, 1, 2, 18, 0), berlin(2027, 1, 4, 18, 0)
 
 
+def key_dir(tmp_path: Path, name: str) -> Path:
+    keys = tmp_path / name
+    keys.mkdir()
+    return keys
+
+
 async def encrypted_member(world: World, synapse, members: dict[str, Member], name: str,
                            keys: Path) -> EncryptedMember:
-    keys.mkdir()
     member = await make_member(synapse, name, encrypted=True, store_dir=keys)
     assert isinstance(member, EncryptedMember)
     members[name] = member
@@ -43,8 +48,8 @@ async def test_a_month_from_update_round_to_summary(
 ) -> None:
     world = await taking_part_world(make_bot, members, synapse)
     anna, ben, cem, dora, room = world.anna, world.ben, world.cem, world.dora, world.sync
-    erik = await encrypted_member(world, synapse, members, "erik", tmp_path / "erik")
-    finn = await encrypted_member(world, synapse, members, "finn", tmp_path / "finn")
+    erik = await encrypted_member(world, synapse, members, "erik", key_dir(tmp_path, "erik"))
+    finn = await encrypted_member(world, synapse, members, "finn", key_dir(tmp_path, "finn"))
     await world.barrier()
 
     # Opting in: members only.
