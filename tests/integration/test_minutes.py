@@ -37,6 +37,7 @@ async def test_minutes_of_a_sync_from_notes_to_the_next_agenda(
     own = await ben.ask(room, "!action Write the newsletter")
     assert own.body.startswith(f"Action 2 for {nick(ben)}: Write the newsletter.")
     assert mentioned(own) == []
+    await anna.ask(room, "!action Plan the March meeting")
     elsewhere = await ben.ask(world.general, "!note Typed in another room")  # not a meeting room
     assert elsewhere.body.startswith("Noted in the minutes of Monthly sync")
 
@@ -73,7 +74,8 @@ async def test_minutes_of_a_sync_from_notes_to_the_next_agenda(
                                "WHERE kind != 'note' ORDER BY id")
     assert entries == [("decision", anna.user_id, None, None),
                        ("action", anna.user_id, ben.user_id, None),
-                       ("action", ben.user_id, ben.user_id, ben.user_id)]
+                       ("action", ben.user_id, ben.user_id, ben.user_id),
+                       ("action", anna.user_id, anna.user_id, None)]
     assert (await world.rows("SELECT COUNT(*) FROM minutes_entries WHERE author = ?",
                              cem.user_id)) == [(20,)]
 
@@ -106,8 +108,18 @@ async def test_minutes_of_a_sync_from_notes_to_the_next_agenda(
         lambda s: world.is_post(s) and s.body.startswith("📅") and "Feb 2, 2027" in s.body)
     assert "Open actions" in announcement.body
     assert f"1. books the room – {nick(ben)}" in announcement.body
+    assert f"3. Plan the March meeting – {nick(anna)}" in announcement.body
     assert "Write the newsletter" not in announcement.body
     # Anna, who gave it, marks it done: the agenda no longer lists it.
     assert (await anna.ask(room, "!done 1")).body.startswith("Done: action 1")
-    await world.edit(announcement.event.event_id, has=["Feb 2, 2027"], lacks=["Open actions"])
+    await world.edit(announcement.event.event_id, has=["Open actions", "Plan the March"],
+                     lacks=["books the room"])
+    # The February summary lists what is still open from before.
+    await world.tick(berlin(2027, 2, 2, 18, 0))
+    await world.tick(berlin(2027, 2, 2, 19, 0))
+    february = await world.anna.wait_for(
+        lambda s: world.is_post(s) and s.body.startswith("✅ Monthly sync of Tue, Feb 2"))
+    assert f"☐ Action 3 for {nick(anna)}: Plan the March meeting" in february.body
+    assert "books the room" not in february.body
+    assert (await anna.ask(room, "!done 3")).body.startswith("Done: action 3")
     assert (await ben.ask(room, "!actions")).body == "No open actions. 🎉"

@@ -69,12 +69,19 @@ async def test_a_month_from_update_round_to_summary(
     post = await world.post("📝 Updates for the sync")
     post_id = post.event.event_id
     assert post.body.startswith("📝 Updates for the sync on Tue, Jan 5, 2027: 0 of 3")
+    await world.bot.restart()  # nothing asked or posted twice
+    await world.tick(berlin(2027, 1, 2, 18, 5))
     erik_dm = await erik.accept_direct(world.bot.user_id)
     finn_dm = await finn.accept_direct(world.bot.user_id)
     asked = await erik.wait_for(lambda s: s.room_id == erik_dm and "Update round" in s.body)
     assert asked.event.decrypted
     assert "1. What moved for you since last time?" in asked.body
     assert "3. What can you offer?" in asked.body
+    await world.barrier()
+    assert [p.body[:10] for p in world.anna.seen if world.is_post(p)
+            and p.body.startswith("📝")] == [post.body[:10]]
+    assert len(await world.rows("SELECT 1 FROM direct_outbox WHERE user_id = ?",
+                                erik.user_id)) == 1
 
     # Erik answers all three in one message; the post shows him, a thread message holds it.
     await erik.say(erik_dm, "Neue Website online\nSuche Hilfe bei SEO\nBiete Fotos")

@@ -83,7 +83,11 @@ class MinutesFeature(Feature):
         return ""
 
     async def summary_part(self, occ: Occurrence) -> str | Listing:
+        """This meeting's entries; for a sync also the actions still open from before."""
         entries = await db.of_meeting(self.store, occ.id)
+        if occ.kind in AGENDA_KINDS:
+            entries += [a for a in await db.open_actions(self.store)
+                        if a.occurrence_id != occ.id and a.at < occ.start.timestamp()]
         if not entries:
             return ""
         t = self.services.i18n.t

@@ -47,6 +47,7 @@ class Entry:
     text: str
     done_by: str | None
     number: int | None  # actions: the first action ever is 1, the next 2, ...
+    at: int  # unix seconds, when it was written
 
     @property
     def done(self) -> bool:
@@ -55,7 +56,7 @@ class Entry:
 
 def _entry(row) -> Entry:  # type: ignore[no-untyped-def]
     return Entry(row["id"], row["occurrence_id"], row["kind"], row["author"], row["owner"],
-                 row["text"], row["done_by"], row["number"])
+                 row["text"], row["done_by"], row["number"], row["at"])
 
 
 async def add(store: Store, occurrence_id: int, kind: str, author: str, text: str, at: int,
