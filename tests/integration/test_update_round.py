@@ -8,13 +8,17 @@ the next round. Cem is the griefer, Dora the outsider."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
+
 from matrixcowork.core.content import plain
+from tests.element_member import ElementMember
 from tests.helpers import EncryptedMember, Member, berlin, make_member
 from tests.integration.space_world import join
 
-from .sync_world import edited_post, mentioned, nick
+from .sync_world import edited_post, mentioned, nick, sync_world
 from .taking_part_world import SYNC_END, SYNC_START, World, taking_part_world
 
 NOT_A_MEMBER = "This is for members of the community. Ask an organizer to invite you."
@@ -163,3 +167,43 @@ async def test_a_month_from_update_round_to_summary(
         "SELECT user_id, body FROM direct_outbox") if user == ben.user_id]
     assert sum("Update round" in text for text in waiting) == 2
     assert mentioned(listed) == []
+
+
+@pytest.fixture
+async def elke(synapse, tmp_path: Path) -> AsyncIterator[ElementMember]:
+    member = await ElementMember.start(synapse, "elke", tmp_path / "elke.log")
+    yield member
+    await member.close()
+
+
+async def test_the_round_in_an_encrypted_direct_chat_with_element(
+    make_bot, members: dict[str, Member], elke: ElementMember
+) -> None:
+    """Elke's app is Element-like (matrix-js-sdk, Rust crypto, unsigned devices excluded):
+    she opens a direct chat with the bot, opts in there and answers there in one message."""
+    world = await sync_world(make_bot, members, berlin(2027, 1, 1, 12, 0))
+    bot = world.bot
+    dm = await elke.create_room(invite=[bot.user_id], is_direct=True)
+    await elke.wait_joined(dm, bot.user_id)
+    joined = await elke.ask(dm, "!updates on")
+    assert joined.readable and joined.body.startswith("You are in the update round")
+
+    await world.tick(ROUND)
+    post = await world.next_post("📝 Updates for the sync")
+    assert post.body.startswith("📝 Updates for the sync on Tue, Jan 5, 2027: 0 of 1")
+    asked = await elke.wait_event(contains="What can you offer?")
+    assert asked.readable and asked.encrypted, asked
+    answer = await elke.say(dm, "Neue Kundin\n-\nWorkshop zu Matrix")
+    thanks = await elke.wait_event(contains="Your update is in the sync room")
+    assert thanks.readable and thanks.encrypted
+    body = await world.wait_for_edit(post.event.event_id, has=["1 of 1"])
+    assert "Neue Kundin · offers Workshop zu Matrix" in body
+    assert answer  # her message went out encrypted and was read by the bot
+
+    # A change by command in the same chat; the reminder does not come, she has answered.
+    changed = await elke.ask(dm, "!update Neue Kundin | Buchhaltung | Workshop zu Matrix")
+    assert changed.readable and changed.body.startswith("Your update for the sync on")
+    await world.wait_for_edit(post.event.event_id, has=["needs help with Buchhaltung"])
+    await world.tick(REMINDER)
+    await world.barrier()
+    assert not any("still missing" in e.body for e in await elke.events(dm))
