@@ -87,6 +87,7 @@ async def test_ratings_from_participants_once_each_and_comments_for_organizers(
     sent = await anna.wait_for(lambda s: s.room_id == dm and s.event.sender == world.bot.user_id
                                and s.event.source.get("type") == "m.room.encrypted")
     # (Anna's test app does not decrypt; the speaker's story below reads it.)
+    await world.barrier()  # the bot has noted what it sent
     outbox = await world.rows("SELECT user_id, body, event_id FROM direct_outbox")
     assert [(user, event_id) for user, _body, event_id in outbox] == [
         (anna.user_id, sent.event.event_id)]
@@ -139,3 +140,15 @@ async def test_the_speaker_reads_their_webinars_feedback_in_an_encrypted_direct_
     assert shown.event.decrypted
     assert shown.body.startswith("Holz für Anfänger, Thu, Jan 7, 2027: ⭐ 5.0 from one rating")
     assert f"- Loved it – {nick(ben)}" in shown.body
+
+    # A week after, the speaker gets the figures once more, unasked, and only once.
+    await world.tick(berlin(2027, 1, 14, 18, 59))
+    assert await world.rows("SELECT * FROM feedback_told") == []
+    await world.tick(berlin(2027, 1, 14, 19, 0))
+    week = await erik.wait_for(lambda s: s.room_id == dm and s.body.startswith(
+        "🎤 The feedback on your webinar Holz für Anfänger, Thu, Jan 7, 2027: ⭐ 5.0"))
+    assert week.event.decrypted and "- Loved it" in week.body
+    await world.bot.restart()
+    await world.tick(berlin(2027, 1, 15, 9, 0))
+    assert len(await world.rows("SELECT 1 FROM direct_outbox WHERE user_id = ?",
+                                erik.user_id)) == 2

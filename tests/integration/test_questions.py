@@ -84,6 +84,8 @@ async def test_questions_for_a_webinar_ranked_by_members_votes(
     assert (await cem.ask(room, "!answered 3")).body.startswith("Question 3 is answered")
     assert (await ben.ask(room, "!answered 9")).body.startswith("There is no question 9 here.")
     await world.edit(posts[1].event.event_id, has=["✅ Answered."])
+    noted = await anna.ask(room, "!note Slides follow by mail")  # minutes of the webinar too
+    assert noted.body == "Noted in the minutes of Matrix für Einsteiger on Thu, Jan 7, 2027."
     assert await world.rows("SELECT number, answered_by FROM questions ORDER BY number") == [
         (1, ben.user_id), (2, None), (3, cem.user_id)]
 
@@ -93,6 +95,7 @@ async def test_questions_for_a_webinar_ranked_by_members_votes(
     assert "❓ Questions: 3 asked, 2 answered" in summary.body
     assert (f"2. (👍 1) How do I start? – {nick(anna)}\n1. ✅ (👍 2) What does it cost? – "
             f"{nick(cem)}") in summary.body
+    assert f"💬 Slides follow by mail – {nick(anna)}" in summary.body
     assert summary.content["m.mentions"] == {}
 
 

@@ -7,7 +7,7 @@ show the average and the count.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from babel.numbers import format_decimal
 
@@ -31,6 +31,7 @@ from .. import Feature
 from . import db
 
 NAME = "feedback"
+JOB = f"{NAME}:speakers"
 RATING = "rating"
 OFFERED = tuple(f"{n}\ufe0f\u20e3" for n in range(1, 6))  # 1️⃣ … 5️⃣
 SCORES = {normalize_key(key): n for n, key in enumerate(OFFERED, 1)}
@@ -60,8 +61,49 @@ class FeedbackFeature(Feature):
         # took part count (`ratings`).
         return {RATING: ReactionKind(self.on_rating, Access.EVERYONE)}
 
+    async def start(self) -> None:
+        self.services.scheduler.at(JOB, self.services.clock.now(), self.tick,
+                                   name=_("feedback for speakers"))
+
     async def stop(self) -> None:
         await self.edits.flush()
+
+    # --- the speaker's figures, once the week of ratings is over ------------------------------
+
+    async def tick(self, now: datetime) -> None:
+        """Each speaker gets their webinar's feedback in their direct chat, once."""
+        due: list[datetime] = []
+        told = await db.told(self.store)
+        for occ in await self.meetings.occurrences():  # over (done, or ending right now)
+            if occ.end > now:
+                continue
+            speaker = await self._speaker(occ)
+            if (speaker is None or occ.id in told
+                    or not await self.services.tracked.find(NAME, RATING, str(occ.id))):
+                continue
+            at = occ.end + timedelta(days=RATING_DAYS)
+            if now < at:
+                due.append(at)
+                continue
+            text = "\n".join(await self._feedback_lines(occ, occ.room_id, for_speaker=True))
+            await self.services.direct.send(speaker, text,
+                                            txn=txn_for(NAME, "speaker", str(occ.id)))
+            await db.mark_told(self.store, occ.id, int(now.timestamp()))
+        self.services.scheduler.wake(JOB, due, self.tick, name=_("feedback for speakers"))
+
+    async def _feedback_lines(self, occ: Occurrence, room_id: str | None,
+                              for_speaker: bool = False) -> list[str]:
+        t = self.services.i18n.t
+        figures = Markup(self.figures(await self.ratings(occ)))
+        if for_speaker:
+            head = t(_("🎤 The feedback on your webinar **{title}**, {date}: {figures}"),
+                     title=occ.title, date=self._date(occ), figures=figures)
+        else:
+            head = t(_("**{title}**, {date}: {figures}"), title=occ.title,
+                     date=self._date(occ), figures=figures)
+        comments = await db.of_meeting(self.store, occ.id)
+        return [head, *(f"- {escape(c.text)} – {escape(self._name(c.author, room_id))}"
+                        for c in comments)] if comments else [head, t(_("- No comments."))]
 
     # --- ratings -----------------------------------------------------------------------------
 
@@ -131,6 +173,8 @@ class FeedbackFeature(Feature):
             room_id, event_id, NAME, RATING, str(occ.id),
             open_until=last_day + timedelta(days=RATING_DAYS))
         await self.services.chat.offer_reactions(room_id, event_id, OFFERED)
+        if await self._speaker(occ):
+            await self.tick(self.services.clock.now())  # the speaker's figures, in a week
 
     async def _post_text(self, occ: Occurrence) -> str:
         t = self.services.i18n.t
@@ -213,13 +257,7 @@ class FeedbackFeature(Feature):
             return
         parts = []
         for occ in mine:
-            comments = await db.of_meeting(self.store, occ.id)
-            head = ctx.t(_("**{title}**, {date}: {figures}"), title=occ.title,
-                         date=self._date(occ), figures=Markup(self.figures(
-                             await self.ratings(occ))))
-            lines = [f"- {escape(c.text)} – {escape(self._name(c.author, occ.room_id))}"
-                     for c in comments] or [ctx.t(_("- No comments."))]
-            parts += [head, *lines]
+            parts += await self._feedback_lines(occ, occ.room_id)
         direct = self.services.direct
         dm = await direct.room_of(ctx.sender)
         messages = pages(lambda part: "\n".join(part), parts)

@@ -23,6 +23,10 @@ MIGRATIONS = (
         CREATE INDEX feedback_comments_by_occurrence ON feedback_comments (occurrence_id, id);
         """,
     ),
+    Migration(
+        "which speakers got their webinar's feedback once its week was over",
+        "CREATE TABLE feedback_told (occurrence_id INTEGER PRIMARY KEY, at INTEGER NOT NULL);",
+    ),
 )
 
 
@@ -52,3 +56,13 @@ async def count_by(store: Store, occurrence_id: int, author: str) -> int:
         "SELECT COUNT(*) AS n FROM feedback_comments WHERE occurrence_id = ? AND author = ?",
         (occurrence_id, author))
     return row["n"] if row else 0
+
+
+async def told(store: Store) -> set[int]:
+    rows = await store.fetch_all("SELECT occurrence_id FROM feedback_told")
+    return {row["occurrence_id"] for row in rows}
+
+
+async def mark_told(store: Store, occurrence_id: int, at: int) -> None:
+    await store.execute("INSERT OR IGNORE INTO feedback_told (occurrence_id, at) VALUES (?, ?)",
+                        (occurrence_id, at))
