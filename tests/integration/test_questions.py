@@ -109,3 +109,13 @@ async def test_a_question_for_the_sync_goes_under_its_announcement(
     assert asked.body.startswith("Your question is up as number 1 for Monthly sync")
     await world.anna.wait_for(lambda s: s.reply_to == announcement.event.event_id
                               and s.body.startswith("❓ Question 1 for Monthly sync"))
+    # The griefer's flood: five questions per member and meeting, the sixth is refused.
+    for n in range(4):
+        await world.cem.say(world.sync, f"!ask Spam {n}?")
+    await world.barrier()
+    await world.cem.ask(world.sync, "!ask Spam 4?")
+    refused = await world.cem.ask(world.sync, "!ask One more?")
+    assert refused.body == ("You have asked 5 questions for Monthly sync already, as many as "
+                            "one member can.")
+    assert await world.rows("SELECT author, COUNT(*) FROM questions GROUP BY author "
+                            "ORDER BY 2") == [(world.ben.user_id, 1), (world.cem.user_id, 5)]
