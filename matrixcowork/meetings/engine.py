@@ -63,11 +63,13 @@ class MeetingEngine:
     def __init__(self, services: Services, kind: str, timing: Timing, *, feature: str,
                  label: str, details: Details = no_details,
                  on_step: StepDone = nothing_more, texts: MeetingTexts | None = None,
-                 speaker: Speaker = no_speaker) -> None:
+                 speaker: Speaker = no_speaker, taking_part: bool = False) -> None:
         """`feature` owns its posts and its job; `label` names the job in `!botstatus`;
         `details` adds the feature's lines to the posts; `texts` replaces the wording of the
         posts (a subclass); `on_step` see above; `speaker(occ)` names who gives it (a
-        webinar's speaker: asked questions reach them, they may mark them answered)."""
+        webinar's speaker: asked questions reach them, they may mark them answered);
+        `taking_part`: its meetings take minutes, questions, feedback and what else features
+        add through the meeting layer's directory (`directory.py`)."""
         self.services = services
         self.kind = kind
         self.timing = timing
@@ -76,13 +78,15 @@ class MeetingEngine:
         self.label = label
         self.feature = feature
         self.speaker = speaker
-        self.posts = MeetingPosts(services, f"meetings.{kind}", feature, details, texts, speaker)
+        self.posts = MeetingPosts(services, f"meetings.{kind}", feature, details, texts, speaker,
+                                  taking_part)
         self.jitsi: Jitsi = self.posts.jitsi
         self.on_step = on_step
         self._lock = asyncio.Lock()
         self._wake: Action | None = None
         self._failed = False
-        meetings_of(services).add_engine(self)
+        if taking_part:
+            meetings_of(services).add_engine(self)
 
     async def start(self, wake: Action) -> None:
         """`wake(now)` runs when a step is due (the owning feature's tick), and right away, for

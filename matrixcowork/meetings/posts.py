@@ -23,7 +23,7 @@ from ..core.services import Services
 from ..core.tracked import Reaction, TrackedPost
 from . import db, rsvp, widget
 from .db import CANCELLED, SCHEDULED, Occurrence
-from .directory import meetings_of
+from .directory import Meetings, meetings_of
 from .render import MeetingTexts, blocks
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,8 @@ class RoomMissing(Exception):
 
 class MeetingPosts:
     def __init__(self, services: Services, name: str, owner: str, details: Details,
-                 texts: MeetingTexts | None = None, speaker: Speaker = no_speaker) -> None:
+                 texts: MeetingTexts | None = None, speaker: Speaker = no_speaker,
+                 taking_part: bool = False) -> None:
         """`name` scopes the transaction ids of its sends; `owner` (the feature) owns its
         tracked posts."""
         self.services = services
@@ -72,7 +73,9 @@ class MeetingPosts:
         self.texts = texts or MeetingTexts(services.i18n)
         self.edits = CoalescedEdits(services.chat)
         self.speaker = speaker
-        self.meetings = meetings_of(services)
+        # the parts other features add (minutes, questions, ...), if this kind takes them
+        self.meetings = meetings_of(services) if taking_part else Meetings()
+        self.taking_part = taking_part
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -178,7 +181,9 @@ class MeetingPosts:
                 log.warning("cannot remove the Jitsi widget in %s: %s", room_id, err)
         summary = await self.summary_text(occ.id)
         event_id = await self._send(occ, room_id, "end", summary)
-        self.edits.shown(event_id, summary)
+        if not self.taking_part:
+            return
+        self.edits.shown(event_id, summary)  # kept up to date: a late note, a rating
         await self.services.tracked.register(
             room_id, event_id, self.owner, SUMMARY, str(occ.id), open_until=self.last_day(occ)
         )

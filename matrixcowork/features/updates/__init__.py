@@ -31,7 +31,7 @@ from ...core.content import message as message_content
 from ...core.direct import Conversation, ReplyHandler
 from ...core.i18n import Markup, _
 from ...core.limits import Listing, fit_around
-from ...core.offers import OPEN_ACTIONS
+from ...core.offers import OPEN_ACTIONS, UPDATE_ROUND
 from ...core.postedits import CoalescedEdits
 from ...core.rooms import display_name
 from ...core.services import Services
@@ -85,6 +85,7 @@ class UpdatesFeature(Feature):
         self.meetings.add_part(self)
         self.texts = UpdateTexts(services.i18n, services.config.command_prefix)
         self.edits = CoalescedEdits(services.chat)
+        services.offers.provide(UPDATE_ROUND, self.opt)  # e.g. for the welcome conversation
 
     @classmethod
     def enabled(cls, config: Config) -> bool:
@@ -124,7 +125,7 @@ class UpdatesFeature(Feature):
         found = await db.round_of(self.store, occ.id)
         if now < ask_at:
             return [ask_at]
-        if found is None or found.post_event_id is None:
+        if found is None or not found.asked:
             try:
                 await self._ask(occ, now, late=now >= remind_at)
             except (ChatError, RoomMissing) as err:
@@ -143,12 +144,11 @@ class UpdatesFeature(Feature):
         permissions = self.services.permissions
         users = [u for u in await db.opted_in(self.store) if permissions.is_member(u)]
         stamp = int(now.timestamp())
-        await db.begin_round(self.store, occ.id, room_id, users, stamp)
-        text = await self.post_text(occ.id)
-        event_id = await self.services.chat.send(room_id, text,
-                                                 txn=txn_for(NAME, "post", str(occ.id)))
-        self.edits.shown(event_id, text)
-        await db.set_post(self.store, occ.id, event_id)
+        await db.begin_round(self.store, occ.id, room_id, users)
+        found = await db.round_of(self.store, occ.id)
+        if (found and found.post_event_id is None
+                and (users or await db.answers(self.store, occ.id))):
+            await self._post(occ, room_id)  # else the first answer makes it
         if late:  # the bot was down until after the reminder's time: one message says it
             await db.reminded(self.store, occ.id, stamp)
         when = engine.when(occ)
@@ -161,6 +161,16 @@ class UpdatesFeature(Feature):
             if permissions.is_member(owner):
                 await direct.send(owner, self.texts.actions(when, actions),
                                   txn=txn_for(NAME, "actions", str(occ.id), owner))
+        await db.asked_all(self.store, occ.id, stamp)
+
+    async def _post(self, occ: Occurrence, room_id: str) -> str:
+        """The round's post in the sync room, once (its transaction id is the sync's)."""
+        text = await self.post_text(occ.id, room_id)
+        event_id = await self.services.chat.send(room_id, text,
+                                                 txn=txn_for(NAME, "post", str(occ.id)))
+        self.edits.shown(event_id, text)
+        await db.set_post(self.store, occ.id, event_id)
+        return event_id
 
     async def _remind(self, occ: Occurrence, now: datetime) -> None:
         answered = {a.user_id for a in await db.answers(self.store, occ.id)}
@@ -203,8 +213,12 @@ class UpdatesFeature(Feature):
         await db.answer(self.store, occ.id, user, parts, int(self.services.clock.now()
                                                               .timestamp()))
         found = await db.round_of(self.store, occ.id)
-        if found is None or found.post_event_id is None:
-            return  # the round has not begun: the post will show it
+        if found is None:
+            return  # the round has not begun: its post will show it
+        if found.post_event_id is None:  # nobody was asked, but here is an update
+            await self._post(occ, found.room_id)
+            found = await db.round_of(self.store, occ.id)
+            assert found is not None and found.post_event_id is not None
         self.edits.request(found.room_id, found.post_event_id, lambda: self.post_text(occ.id))
         answer = next(a for a in await db.answers(self.store, occ.id) if a.user_id == user)
         text = self.texts.thread(self._name(user, found.room_id), answer)
@@ -233,7 +247,7 @@ class UpdatesFeature(Feature):
              topic=MEETINGS, examples=("on",))
     async def updates(self, ctx: CommandContext, switch: str) -> None:
         on = switch in ("on", "an")
-        await db.opt(self.store, ctx.sender, on, int(self.services.clock.now().timestamp()))
+        await self.opt(ctx.sender, on)
         if on:
             await ctx.reply(ctx.t(_("You are in the update round: {before} before each sync I "
                                     "ask you three short questions in our direct chat."),
@@ -269,6 +283,10 @@ class UpdatesFeature(Feature):
         await self._save(occ, ctx.sender, parts)
         await ctx.reply(ctx.t(_("Your update for the sync on {when} is in."), when=when))
 
+    async def opt(self, user_id: str, on: bool) -> None:
+        """In or out of the round (the command, or another feature through the offer)."""
+        await db.opt(self.store, user_id, on, int(self.services.clock.now().timestamp()))
+
     # --- what it adds to the sync's posts ----------------------------------------------------
 
     async def announcement_part(self, occ: Occurrence) -> str | Listing:
@@ -292,17 +310,17 @@ class UpdatesFeature(Feature):
 
     # --- the post --------------------------------------------------------------------------
 
-    async def post_text(self, occurrence_id: int) -> str:
+    async def post_text(self, occurrence_id: int, room_id: str | None = None) -> str:
         occ = next(o for o in await self.meetings.occurrences() if o.id == occurrence_id)
-        listing = await self._listing(occ)
+        listing = await self._listing(occ, room_id)
         return fit_around(lambda part: part + "\n\n" + self.texts.hint(), listing)
 
-    async def _listing(self, occ: Occurrence) -> Listing:
+    async def _listing(self, occ: Occurrence, room_id: str | None = None) -> Listing:
         found = await db.round_of(self.store, occ.id)
         answers = await db.answers(self.store, occ.id)
         i18n = self.services.i18n
         date = i18n.date(occ.start.astimezone(i18n.tz).date())
-        room_id = found.room_id if found else occ.room_id
+        room_id = room_id or (found.room_id if found else occ.room_id)
         post = await self._post_link(occ.id)
         return Listing(self.texts.head(date, len(answers),
                                        len(await db.asked(self.store, occ.id))),

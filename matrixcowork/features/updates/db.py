@@ -45,6 +45,7 @@ class Round:
     occurrence_id: int
     room_id: str
     post_event_id: str | None
+    asked: bool  # everyone was asked (0 while asking: a crash then asks again, once each)
     reminded: bool
 
 
@@ -72,7 +73,7 @@ async def opted_in(store: Store) -> list[str]:
 
 def _round(row: Any) -> Round:
     return Round(row["occurrence_id"], row["room_id"], row["post_event_id"],
-                 row["reminded_at"] is not None)
+                 row["asked_at"] > 0, row["reminded_at"] is not None)
 
 
 async def round_of(store: Store, occurrence_id: int) -> Round | None:
@@ -81,14 +82,19 @@ async def round_of(store: Store, occurrence_id: int) -> Round | None:
     return _round(row) if row else None
 
 
-async def begin_round(store: Store, occurrence_id: int, room_id: str, users: list[str],
-                      at: int) -> None:
-    """Once per sync: who is asked is fixed then (a later `!update` adds its author)."""
+async def begin_round(store: Store, occurrence_id: int, room_id: str, users: list[str]
+                      ) -> None:
+    """Who is asked is fixed now (a later `!update` adds its author); `asked` marks the end."""
     async with store.transaction() as db:
         await db.execute("INSERT OR IGNORE INTO updates_rounds (occurrence_id, room_id, "
-                         "asked_at) VALUES (?, ?, ?)", (occurrence_id, room_id, at))
+                         "asked_at) VALUES (?, ?, 0)", (occurrence_id, room_id))
         await db.executemany("INSERT OR IGNORE INTO updates_asked (occurrence_id, user_id) "
                              "VALUES (?, ?)", [(occurrence_id, user) for user in users])
+
+
+async def asked_all(store: Store, occurrence_id: int, at: int) -> None:
+    await store.execute("UPDATE updates_rounds SET asked_at = ? WHERE occurrence_id = ?",
+                        (at, occurrence_id))
 
 
 async def set_post(store: Store, occurrence_id: int, event_id: str) -> None:

@@ -65,7 +65,8 @@ class WebinarsFeature(Feature):
         timing = Timing(ANNOUNCE_AT_ONCE, tuple(self.config.reminders))
         self.engine = MeetingEngine(services, KIND, timing, feature=FEATURE,
                                     label=_("webinars"), details=self._details,
-                                    on_step=self._on_step, speaker=self._speaker)
+                                    on_step=self._on_step, speaker=self._speaker,
+                                    taking_part=True)
         self.proposals = Proposals(services, self.texts, self.engine)
         self.polls = DatePolls(services, self.texts)
         self.scheduling = Scheduling(services, self.engine, self.texts, self.polls,
