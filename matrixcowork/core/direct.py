@@ -225,8 +225,18 @@ class DirectChats:
 
     async def _on_member(self, room_id: str, event: RoomMemberEvent) -> None:
         self._made.discard(room_id)  # the sync shows it now: its members are known
-        if event.membership == "join" and (await self._known()).get(event.state_key) == room_id:
-            await self._flush(event.state_key)
+        owner = await self._member_of(room_id)
+        if owner is None:
+            return
+        if event.state_key not in (owner, self.chat.user_id) and event.membership in (
+                "join", "invite"):
+            # A third in the chat: it is not theirs alone any more; the next word makes a new one.
+            log.info("leaving %s: %s came into %s's direct chat", room_id, event.state_key, owner)
+            await self.store.execute("DELETE FROM direct_rooms WHERE user_id = ?", (owner,))
+            (await self._known()).pop(owner, None)
+            await self.chat.leave(room_id)
+        elif event.state_key == owner and event.membership == "join":
+            await self._flush(owner)
 
     async def _on_message(self, room_id: str, event: RoomMessageText) -> None:
         user_id = event.sender

@@ -129,3 +129,23 @@ async def test_a_direct_chat_the_member_opened_is_the_one_the_bot_speaks_in(
 
     assert not [inviter for _, inviter, _ in dora.invites if inviter == bot.user_id]
     assert await bot.services.direct.room_of(dora.user_id) == room
+
+
+async def test_a_third_in_the_chat_makes_the_bot_leave_and_speak_in_a_new_one(
+    make_bot, dora: EncryptedMember, members: dict[str, Member]
+) -> None:
+    bot = make_bot()
+    await bot.start()
+    await bot.services.direct.send(dora.user_id, "Nur für dich", txn="test-private")
+    room = await dora.accept_direct(bot.user_id)
+    await said(dora, room, "Nur für dich")
+
+    await dora.client.room_invite(room, members["ben"].user_id)
+    await dora.wait_for(lambda s: s.room_id == room and s.event.sender == bot.user_id
+                        and getattr(s.event, "membership", None) == "leave")
+    await bot.services.direct.send(dora.user_id, "Wieder nur für dich", txn="test-again")
+    dora.invites.remove((room, bot.user_id, True))
+    fresh = await dora.accept_direct(bot.user_id)
+
+    await said(dora, fresh, "Wieder nur für dich")
+    assert fresh != room and "Wieder nur für dich" not in bodies(dora, bot, room)
