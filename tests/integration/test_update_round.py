@@ -20,7 +20,7 @@ from tests.helpers import EncryptedMember, Member, berlin, make_member
 from tests.integration.space_world import join
 
 from .sync_world import edited_post, mentioned, nick, sync_world
-from .taking_part_world import SYNC_END, SYNC_START, World, taking_part_world
+from .taking_part_world import HERE, SYNC_END, SYNC_START, World, taking_part_world
 
 NOT_A_MEMBER = "This is for members of the community. Ask an organizer to invite you."
 ROUND, REMINDER = berlin(2027, 1, 2, 18, 0), berlin(2027, 1, 4, 18, 0)
@@ -142,20 +142,35 @@ async def test_a_month_from_update_round_to_summary(
     assert all(s.content["m.new_content"]["m.mentions"] == {} for s in edits)
     await world.edit(thread.event.event_id, has=["Fotos und Video"])
 
-    # The start links the post; an action for Erik is taken in the sync.
+    await ben.ask(room, "!ask Who brings the cake?")
+
+    # The start links the post and ranks the question; minutes are taken in the sync.
     await world.tick(SYNC_START)
     start = await world.post("🎥")
     assert "📝 The written updates for this sync (4 of 4): the updates" in start.body
     assert f"https://matrix.to/#/{room}/{post_id}" in start.html
+    assert f"1. (👍 0) Who brings the cake? – {nick(ben)}" in start.body
+    await erik.react(room, start.event.event_id, HERE)
     await anna.ask(room, f"!action {erik.user_id} prepares the slides")
+    await anna.ask(room, "!decision The summer party is in Herford")
+    await ben.ask(room, "!note Finn brings coffee")
+    await anna.ask(room, "!answered 1")
 
-    # The summary includes the updates (and the minutes).
+    # The summary includes the updates, minutes, decisions, open actions, questions, and then
+    # the feedback of who took part.
     await world.tick(SYNC_END)
     summary = await world.post("✅")
     assert "📝 Updates for the sync on Tue, Jan 5, 2027: 4 of 4" in summary.body
     assert f"{nick(finn)}: Umzug ist fertig · offers Kaffee für alle" in summary.body
     assert f"☐ Action 1 for {nick(erik)}: prepares the slides" in summary.body
+    assert "⚖️ Decision: The summer party is in Herford" in summary.body
+    assert f"💬 Finn brings coffee – {nick(ben)}" in summary.body
+    assert "❓ Questions: 1 asked, 1 answered" in summary.body
     assert summary.content["m.mentions"] == {}
+    ask = await world.post("⭐")
+    await erik.react(room, ask.event.event_id, "4\ufe0f\u20e3")
+    await world.edit(summary.event.event_id, has=["Feedback: ⭐ 4.0 from one rating",
+                                                  "📝 Updates", "❓ Questions"])
 
     # The next round: Erik is asked again, and his open action is listed for him.
     await world.tick(berlin(2027, 1, 30, 18, 0))
