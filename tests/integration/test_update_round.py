@@ -155,6 +155,7 @@ async def test_a_month_from_update_round_to_summary(
     await anna.ask(room, "!decision The summer party is in Herford")
     await ben.ask(room, "!note Finn brings coffee")
     await anna.ask(room, "!answered 1")
+    assert (await finn.ask(room, "!update Too late")).body.startswith("The sync is on now")
 
     # The summary includes the updates, minutes, decisions, open actions, questions, and then
     # the feedback of who took part.

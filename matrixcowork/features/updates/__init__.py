@@ -264,7 +264,11 @@ class UpdatesFeature(Feature):
         now = self.services.clock.now()
         occ = await self.next_sync(now)
         if occ is None:
-            await ctx.reply(ctx.t(_("There is no sync coming to give an update for.")))
+            engine = self.meetings.engines.get(SYNC)
+            running = await engine.upcoming(now) if engine else None
+            await ctx.reply(ctx.t(_("The sync is on now: updates for the next one are taken "
+                                    "once it is over.")) if running else
+                            ctx.t(_("There is no sync coming to give an update for.")))
             return
         when = self.meetings.engines[SYNC].when(occ)
         if parts is None:
