@@ -13,19 +13,23 @@ from .links import LinksFeature
 from .minutes import MinutesFeature
 from .people import PeopleFeature
 from .questions import QuestionsFeature
+from .requests import RequestsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
 from .sync import SyncFeature
 from .updates import UpdatesFeature
 from .webinars import WebinarsFeature
+from .welcome import WelcomeFeature
 
 FEATURES: list[type[Feature]] = [
     StatusFeature,
     SpaceFeature,
+    RequestsFeature,
     CheckinFeature,
     SyncFeature,
     PeopleFeature,
     CoffeeFeature,
+    WelcomeFeature,
     CoworkFeature,
     EncryptionFeature,
     WebinarsFeature,
