@@ -7,23 +7,41 @@ from . import Feature
 from .checkin import CheckinFeature
 from .coffee import CoffeeFeature
 from .cowork import CoworkFeature
+from .digest import DigestFeature
 from .encryption import EncryptionFeature
+from .feedback import FeedbackFeature
 from .links import LinksFeature
+from .minutes import MinutesFeature
 from .people import PeopleFeature
+from .prompts import PromptsFeature
+from .questions import QuestionsFeature
+from .quiet import QuietFeature
+from .requests import RequestsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
 from .sync import SyncFeature
+from .updates import UpdatesFeature
 from .webinars import WebinarsFeature
+from .welcome import WelcomeFeature
 
 FEATURES: list[type[Feature]] = [
     StatusFeature,
     SpaceFeature,
+    RequestsFeature,
     CheckinFeature,
     SyncFeature,
     PeopleFeature,
     CoffeeFeature,
+    WelcomeFeature,
     CoworkFeature,
     EncryptionFeature,
     WebinarsFeature,
     LinksFeature,
+    DigestFeature,
+    PromptsFeature,
+    QuietFeature,
+    MinutesFeature,
+    QuestionsFeature,
+    FeedbackFeature,
+    UpdatesFeature,
 ]

@@ -37,6 +37,9 @@ def every_feature(**overrides: Any) -> dict[str, Any]:
         "coffee": {"room": "general"},
         "coworking": {"room": "coworking"},
         "webinars": {"room": "webinars"},
+        "digest": {"room": "general"},
+        "prompts": {"room": "general"},
+        "quiet": {"room": "general"},
         **overrides,
     }
 

@@ -14,7 +14,7 @@ from ...core.arguments import month
 from ...core.commands import Arg, ArgError, CommandContext, command
 from ...core.formatting import command_text
 from ...core.i18n import _
-from ...core.offers import LAST_COWORKING_DAY
+from ...core.offers import CHECKINS_BETWEEN, LAST_COWORKING_DAY
 from ...core.permissions import Access
 from ...core.postedits import CoalescedEdits
 from ...core.rooms import display_name
@@ -56,6 +56,7 @@ class CheckinFeature(Feature):
         self.edits = CoalescedEdits(services.chat)
         self.daily = DailyPost(services, self.config, self.edits, self._post_text)
         services.offers.provide(LAST_COWORKING_DAY, partial(queries.last_day, self.store))
+        services.offers.provide(CHECKINS_BETWEEN, partial(queries.week, self.store))
 
     async def start(self) -> None:
         self.daily.schedule(self.tick)

@@ -24,7 +24,7 @@ from nio import RedactedEvent, RedactionEvent, UnknownEvent
 
 from ...core.commands import Arg, CommandContext, command
 from ...core.i18n import _
-from ...core.offers import WEBINARS_GIVEN
+from ...core.offers import WEBINAR_NEWS, WEBINARS_GIVEN
 from ...core.permissions import Access
 from ...core.services import Services
 from ...core.topics import MEETINGS, WEBINARS
@@ -65,13 +65,17 @@ class WebinarsFeature(Feature):
         timing = Timing(ANNOUNCE_AT_ONCE, tuple(self.config.reminders))
         self.engine = MeetingEngine(services, KIND, timing, feature=FEATURE,
                                     label=_("webinars"), details=self._details,
-                                    on_step=self._on_step)
+                                    on_step=self._on_step, speaker=self._speaker,
+                                    taking_part=True)
         self.proposals = Proposals(services, self.texts, self.engine)
         self.polls = DatePolls(services, self.texts)
         self.scheduling = Scheduling(services, self.engine, self.texts, self.polls,
                                      self.proposals.refresh)
         self.views = EventViews(services, self.engine, self.texts, self.proposals.votes)
         services.offers.provide(WEBINARS_GIVEN, partial(queries.given_by, self.store))
+        services.offers.provide(WEBINAR_NEWS, partial(queries.news, self.store,
+                                                      self.proposals.votes,
+                                                      self.config.vote_threshold))
 
     def reactions(self) -> dict[str, ReactionDeclaration]:
         # 👍 is a community decision: members only. Webinars are for interested people of
@@ -94,6 +98,10 @@ class WebinarsFeature(Feature):
     async def _on_step(self, occ: Occurrence, step: str) -> None:
         if step == END:
             await self.scheduling.held(occ)
+
+    async def _speaker(self, occ: Occurrence) -> str | None:
+        webinar = await db.by_occurrence(self.store, occ.id)
+        return webinar.speaker_id if webinar else None
 
     async def _details(self, occ: Occurrence) -> str:
         webinar = await db.by_occurrence(self.store, occ.id)
