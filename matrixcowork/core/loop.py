@@ -46,7 +46,7 @@ SYNC_FILTER = {"room": {"timeline": {"limit": 100}, "state": LAZY}}
 LONG_POLL_MS = 30_000
 MAX_BACKOFF = 30.0
 BACKFILL_PAGE = 1000  # events per /messages request when completing a limited timeline
-BACKFILL_MAX = 20_000  # per room and batch; beyond it the gap stays (features reconcile)
+BACKFILL_MAX = 10_000  # per room and batch; beyond it the gap stays (features reconcile)
 
 
 async def guarded(what: str, call: Callable[[], Awaitable[Any]]) -> None:
