@@ -19,6 +19,7 @@ from ...core.offers import (
     COFFEE_RESULT,
     NEW_MEMBERS,
     NEXT_SYNC,
+    OPEN_ACTIONS,
     WEBINAR_NEWS,
     WebinarNews,
 )
@@ -79,6 +80,7 @@ class DigestFeature(Feature):
             webinars=news,
             newcomers=await offers.get(NEW_MEMBERS)(first, last),
             coffee=await offers.get(COFFEE_RESULT)(first, last),
+            actions=await offers.get(OPEN_ACTIONS)(),
         )
 
     async def post(self, now: datetime) -> str | None:

@@ -6,8 +6,8 @@ Every section is bounded (at most `MAX_LINES` lines, each member-typed text cut 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from ...core.i18n import I18n, _, escape, one_line
@@ -33,6 +33,8 @@ class Week:
     webinars: WebinarNews | None
     newcomers: Sequence[NewMember]
     coffee: CoffeeResult | None
+    actions: Mapping[str, Sequence[tuple[int, str]]] = field(default_factory=dict)
+    """Open actions of the minutes: owner -> (number, text)."""
 
 
 class DigestTexts:
@@ -45,7 +47,7 @@ class DigestTexts:
         """The post, or None when no section has anything to say."""
         sections = [s for s in (self.checkins(week.checkins), self.sync(week.sync),
                                 *self.webinars(week.webinars), self.newcomers(week.newcomers),
-                                self.coffee(week.coffee)) if s]
+                                self.coffee(week.coffee), self.actions(week.actions)) if s]
         if not sections:
             return None
         head = self.t(_("📰 **The week in our community** ({date})"),
@@ -96,6 +98,13 @@ class DigestTexts:
         return self._listed(self.t(_("**Welcome, new members:**")), [
             f"{short(self.name_of(p.user_id))}: {short(p.line)}" if p.line
             else short(self.name_of(p.user_id)) for p in people])
+
+    def actions(self, owners: Mapping[str, Sequence[tuple[int, str]]]) -> str | None:
+        lines = [f"{short(self.name_of(owner))}: {short(text)} (#{number})"
+                 for owner, items in sorted(owners.items()) for number, text in items]
+        if not lines:
+            return None
+        return self._listed(self.t(_("**Open actions:**")), lines)
 
     def coffee(self, result: CoffeeResult | None) -> str | None:
         if result is None or result.groups == 0:
