@@ -8,6 +8,7 @@ from .checkin import CheckinFeature
 from .coffee import CoffeeFeature
 from .cowork import CoworkFeature
 from .encryption import EncryptionFeature
+from .events import EventsFeature
 from .links import LinksFeature
 from .people import PeopleFeature
 from .space import SpaceFeature
@@ -25,5 +26,6 @@ FEATURES: list[type[Feature]] = [
     CoworkFeature,
     EncryptionFeature,
     WebinarsFeature,
+    EventsFeature,
     LinksFeature,
 ]
