@@ -194,7 +194,7 @@ class CheckinFeature(Feature):
 
     @command("plan clear", Arg(_("day"), plan_day, optional=True),
              help=_("Take back your plans (all, or the one of a day)"),
-             topic=CHECKIN, examples=("thu",))
+             topic=CHECKIN, examples=(_("thu"),))
     async def plan_clear(self, ctx: CommandContext, day: date | None) -> None:
         today = self.services.clock.today()
         removed = await db.clear_plans(self.store, ctx.sender, today, day)
