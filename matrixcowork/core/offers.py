@@ -58,6 +58,10 @@ async def _not_kept(user_id: str, since: date, how: str) -> None:
     return None
 
 
+async def _no_plans(first: date, last: date) -> list[tuple[date, str, str]]:
+    return []
+
+
 LAST_COWORKING_DAY: Offer[Callable[[str], Awaitable[date | None]]] = Offer(
     "last coworking day", _no_day)  # the check-in's
 WEBINARS_GIVEN: Offer[Callable[[str], Awaitable[int]]] = Offer(
@@ -66,3 +70,5 @@ MEMBER_CARD: Offer[Callable[[str], Awaitable[str | None]]] = Offer(
     "member card", _no_card)  # people's: the member's card, or that they have none yet
 KNOW_MEMBER: Offer[Callable[[str, date, str], Awaitable[None]]] = Offer(
     "know a member", _not_kept)  # people's: the first day the bot knew them, and how
+PLANS_BETWEEN: Offer[Callable[[date, date], Awaitable[list[tuple[date, str, str]]]]] = Offer(
+    "plans between", _no_plans)  # the check-in's: (day, user id, place name) from first to last

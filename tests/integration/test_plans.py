@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from matrixcowork.core.offers import PLANS_BETWEEN
 from tests.helpers import Member, berlin
 
 from .checkin_world import ONSITE, REMOTE, edited_post, line_of, new_body, nick
@@ -51,6 +52,10 @@ async def test_a_plan_is_shown_in_the_days_post_until_the_check_in(
     cleared = await ben.ask(room, "!plan clear fri")
     assert cleared.body == "Taken back: 1 plan(s)."
     assert "Fri" not in (await ben.ask(room, "!plan")).body
+    # The weekly digest reads the week's plans through the check-in's offer.
+    week = world.bot.services.offers.get(PLANS_BETWEEN)
+    assert await week(date(2026, 11, 30), date(2026, 12, 6)) == [
+        (date(2026, 12, 3), ben.user_id, "Detmold"), (date(2026, 12, 3), cem.user_id, "Remote")]
 
     # Thursday: the post lists Ben and Cem as planned; Ben checks in and leaves that line.
     await world.bot.move_to(berlin(2026, 12, 3, 9, 0))

@@ -16,7 +16,7 @@ from ...core.arguments import month
 from ...core.commands import Arg, ArgError, CommandContext, command
 from ...core.formatting import command_text
 from ...core.i18n import _
-from ...core.offers import LAST_COWORKING_DAY
+from ...core.offers import LAST_COWORKING_DAY, PLANS_BETWEEN
 from ...core.permissions import Access
 from ...core.postedits import CoalescedEdits
 from ...core.rooms import display_name
@@ -71,6 +71,7 @@ class CheckinFeature(Feature):
         self.daily = DailyPost(services, self.config, self.edits, self._post_text)
         self.reaction_places = self.config.reaction_places()
         services.offers.provide(LAST_COWORKING_DAY, partial(queries.last_day, self.store))
+        services.offers.provide(PLANS_BETWEEN, self.plans_between)
 
     async def start(self) -> None:
         first = self.config.place_key(ONSITE)
@@ -212,6 +213,11 @@ class CheckinFeature(Feature):
         figures = month_stats(start, await db.attendance_between(self.store, start, end))
         see_all = ctx.access >= Access.ORGANIZER or self.config.members_see_all_stats
         await ctx.reply(self.texts.stats(figures, ctx.sender, see_all))
+
+    async def plans_between(self, first: date, last: date) -> list[tuple[date, str, str]]:
+        """For the weekly digest (an offer): who plans to be where on those days."""
+        return [(p.day, p.user_id, self.texts.mode(p.place))
+                for p in await db.plans_between(self.store, first, last)]
 
     # --- helpers --------------------------------------------------------------------------
 
