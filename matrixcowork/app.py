@@ -12,6 +12,7 @@ from .core.chat import Chat
 from .core.clock import Clock
 from .core.commands import CommandRouter, declared_commands
 from .core.config import Config
+from .core.direct import DirectChats
 from .core.help import Help
 from .core.i18n import I18n
 from .core.logs import redact_also
@@ -36,6 +37,7 @@ async def migrate(store: Store, features: Iterable[type[Feature]]) -> None:
     each feature's own and the shared ones it uses, each component once. Features that are
     switched off get theirs too, ready for the day they are switched on."""
     await store.migrate(TrackedPosts.name, TrackedPosts.migrations)
+    await store.migrate(DirectChats.name, DirectChats.migrations)
     components: dict[str, Sequence[Migration]] = {}
     for feature in features:
         for component, steps in (*feature.shared_tables, (feature.name, feature.migrations)):
@@ -76,6 +78,7 @@ class App:
         permissions = Permissions(self.config, client)
         tracked = TrackedPosts(store, chat, self.clock, permissions,
                                reconcile_days=self.config.reconcile_days)
+        direct = DirectChats(store, chat, self.clock)
         await migrate(store, self._feature_classes)
         await store.prune_handled()
         services = Services(
@@ -89,6 +92,7 @@ class App:
             permissions=permissions,
             rooms=RoomDirectory(self.config, chat),
             tracked=tracked,
+            direct=direct,
         )
         self.services = services
         router = CommandRouter(services)
@@ -99,8 +103,10 @@ class App:
                 router.register_all(feature.commands())
                 for kind, declared in feature.reactions().items():
                     tracked.handle(feature.name, kind, declared)
+                if (answer := feature.conversation()) is not None:
+                    direct.answer_with(feature.name, answer)
                 self.features.append(feature)
-        dispatcher = Dispatcher(services, router, [tracked, *self.features])
+        dispatcher = Dispatcher(services, router, [tracked, direct, *self.features])
         self.sync_loop = SyncLoop(services, dispatcher, self._start_features)
         await self._start_web()
         self._task = asyncio.create_task(self.sync_loop.run(), name="sync-loop")

@@ -12,7 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, SyncResponse
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    RoomCreateResponse,
+    SyncResponse,
+)
 
 from matrixcowork.app import App
 from matrixcowork.core.chat import Chat
@@ -61,6 +67,7 @@ class Member:
     client: AsyncClient
     name: str
     seen: list[Seen] = field(default_factory=list)
+    invites: list[tuple[str, str, bool]] = field(default_factory=list)  # room, inviter, direct
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _task: asyncio.Task[None] | None = None
 
@@ -86,6 +93,13 @@ class Member:
             async with self._changed:
                 for room_id, joined in response.rooms.join.items():
                     self.seen.extend(Seen(room_id, e) for e in joined.timeline.events)
+                for room_id, invited in response.rooms.invite.items():
+                    own = next((e for e in invited.invite_state
+                                if isinstance(e, InviteMemberEvent)
+                                and e.state_key == self.user_id), None)
+                    if own is not None:
+                        self.invites.append((room_id, own.sender,
+                                             bool(own.content.get("is_direct"))))
                 self._changed.notify_all()
 
     async def close(self) -> None:
@@ -106,6 +120,20 @@ class Member:
                     await self._changed.wait()
 
         return await asyncio.wait_for(find(), timeout)
+
+    async def accept_direct(self, inviter: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+        """Wait for `inviter`'s invitation to a direct chat, join it, return its room."""
+        async def invited() -> str:
+            async with self._changed:
+                while True:
+                    for room_id, sender, direct in self.invites:
+                        if sender == inviter and direct:
+                            return room_id
+                    await self._changed.wait()
+
+        room_id = await asyncio.wait_for(invited(), timeout)
+        await self.join(room_id)
+        return room_id
 
     async def reply(self, event_id: str, timeout: float = DEFAULT_TIMEOUT) -> Seen:
         """The bot's answer to one of my messages."""

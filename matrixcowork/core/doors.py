@@ -3,7 +3,8 @@
 An invitation is followed only from someone allowed to invite the bot, and, with a space in
 the config, only into the community's rooms (the space, a room under a configured alias, a
 child of the space: an `m.space.child` with `via` in the space's state) or a direct chat (the
-invitation says `is_direct`, and once joined nobody but the inviter is in the room; otherwise
+invitation says `is_direct`, and once joined nobody but the inviter is in or invited to the
+room; otherwise
 the bot leaves again). Declining says nothing: the bot is not in the room, and a stranger's
 room is not where it speaks. Without a space in the config the organizers place the bot in
 rooms by hand, so any allowed invitation is followed.
@@ -53,14 +54,24 @@ class Doors:
                 return
             log.info("joining direct chat %s with %s", room_id, inviter)
             await chat.join(room_id)
-            others = await chat.joined_members(room_id) - {self.own_user, inviter}
+            others = await self._members(room_id) - {self.own_user, inviter}
             if others:
                 log.info("leaving %s: a 'direct chat' with %d others in it", room_id,
                          len(others))
                 await chat.leave(room_id)
+                return
+            await self.services.direct.remember(inviter, room_id)
             return
         log.info("joining %s on invitation by %s", room_id, inviter)
         await chat.join(room_id)  # its size is checked once the sync shows its members
+        if direct:
+            await self.services.direct.remember(inviter, room_id)
+
+    async def _members(self, room_id: str) -> set[str]:
+        """Who is in the room or invited to it: an invited third would read a direct chat."""
+        return {event["state_key"] for event in await self.services.chat.room_state(room_id)
+                if event.get("type") == "m.room.member"
+                and event.get("content", {}).get("membership") in ("join", "invite")}
 
     async def _of_community(self, room_id: str) -> bool:
         """The space, a room under a configured alias (provisioning then decides whether to

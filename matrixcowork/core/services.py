@@ -9,6 +9,7 @@ from nio import AsyncClient
 from .chat import Chat
 from .clock import Clock
 from .config import Config
+from .direct import DirectChats
 from .i18n import I18n
 from .offers import Offers
 from .permissions import Permissions
@@ -30,4 +31,5 @@ class Services:
     permissions: Permissions
     rooms: RoomDirectory
     tracked: TrackedPosts  # posts that count reactions
+    direct: DirectChats  # members' direct chats with the bot, and conversations in them
     offers: Offers = field(default_factory=Offers)  # what features offer each other

@@ -63,6 +63,13 @@ CORE_MIGRATIONS: Sequence[Migration] = (
         );
         """,
     ),
+    Migration(
+        "command pins are forgotten with their command's handled mark",
+        """
+        ALTER TABLE command_pins ADD COLUMN pinned_at INTEGER NOT NULL DEFAULT 0;
+        UPDATE command_pins SET pinned_at = unixepoch();
+        """,
+    ),
 )
 
 
@@ -184,11 +191,15 @@ class Store:
         )
 
     async def prune_handled(self, days: int = HANDLED_DAYS) -> None:
-        """Forget handled marks older than `days`: a replay reaches back one sync batch, not
-        a month, so the table stays bounded."""
-        await self.execute(
-            "DELETE FROM handled_events WHERE handled_at < unixepoch() - ?", (days * 86400,)
-        )
+        """Forget handled marks and command pins older than `days`: a replay reaches back one
+        sync batch, not a month, so the tables stay bounded."""
+        async with self.transaction() as db:
+            await db.execute(
+                "DELETE FROM handled_events WHERE handled_at < unixepoch() - ?", (days * 86400,)
+            )
+            await db.execute(
+                "DELETE FROM command_pins WHERE pinned_at < unixepoch() - ?", (days * 86400,)
+            )
 
     async def pinned(self, cause: str, name: str, resolve: Callable[[], Awaitable[Any]]) -> Any:
         """What `resolve()` gave the first time the command `cause` (its event id) asked for
@@ -202,7 +213,8 @@ class Store:
             return json.loads(row["value"])
         value = await resolve()
         await self.execute(
-            "INSERT OR IGNORE INTO command_pins (event_id, name, value) VALUES (?, ?, ?)",
+            "INSERT OR IGNORE INTO command_pins (event_id, name, value, pinned_at) "
+            "VALUES (?, ?, ?, unixepoch())",
             (cause, name, json.dumps(value)),
         )
         return value

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from ..core.commands import Command, declared_commands
 from ..core.config import Config, Section
+from ..core.direct import ReplyHandler
 from ..core.services import Services
 from ..core.store import Migration
 from ..core.tracked import ReactionDeclaration
@@ -48,6 +49,11 @@ class Feature:
     def reactions(self) -> dict[str, ReactionDeclaration]:
         """Handlers by kind of this feature's tracked posts (the owner is the feature's name)."""
         return {}
+
+    def conversation(self) -> ReplyHandler | None:
+        """How this feature goes on when a member answers in their direct chat with the bot,
+        while the feature owns their conversation (`services.direct.begin`)."""
+        return None
 
     def web_routes(self) -> list[web.AbstractRouteDef]:
         """Pages this feature serves on the bot's web server (only when `web.enabled`)."""

@@ -8,9 +8,11 @@ import asyncio
 from tests.helpers import Member, berlin
 
 from .sync_world import SyncWorld, sync_world
+from .webinar_world import POLL_START, VOTE, WebinarWorld, event_type, webinar_world
 
 
-async def crash_before_the_mark(world: SyncWorld, member: Member, command: str) -> str:
+async def crash_before_the_mark(world: SyncWorld | WebinarWorld, member: Member,
+                                command: str) -> str:
     """`member` sends `command`; the bot runs it and answers, then dies before it marks the
     command handled; it starts again from the same data dir. Returns the command's id."""
     store = world.bot.services.store
@@ -66,7 +68,7 @@ async def test_a_replayed_sync_skip_skips_one_sync(make_bot, members: dict[str, 
         ("2027-01-05T17:00:00Z", "cancelled"), ("2027-02-02T17:00:00Z", "scheduled")]
 
 
-async def test_handled_marks_older_than_a_month_are_forgotten_at_start(
+async def test_handled_marks_and_pins_older_than_a_month_are_forgotten_at_start(
     make_bot, members: dict[str, Member]
 ) -> None:
     bot = make_bot()
@@ -74,9 +76,69 @@ async def test_handled_marks_older_than_a_month_are_forgotten_at_start(
     store = bot.services.store
     await store.execute("INSERT INTO handled_events (event_id, handled_at) "
                         "VALUES ('$old', unixepoch() - 31 * 86400)")
+    await store.execute("INSERT INTO command_pins (event_id, name, value, pinned_at) "
+                        "VALUES ('$old', 'item', '2', unixepoch() - 31 * 86400)")
     await store.mark_handled("$recent")
+    assert await store.pinned("$recent", "item", _three) == 3
 
     await bot.restart()
 
-    assert not await bot.services.store.was_handled("$old")
-    assert await bot.services.store.was_handled("$recent")
+    store = bot.services.store
+    assert not await store.was_handled("$old")
+    assert await store.was_handled("$recent")
+    assert [tuple(row) for row in await store.fetch_all(
+        "SELECT event_id, value FROM command_pins")] == [
+        ("$recent", "3")]
+
+
+async def _three() -> int:
+    return 3
+
+
+async def test_a_replayed_sync_move_moves_once(
+    make_bot, members: dict[str, Member]
+) -> None:
+    world = await sync_world(make_bot, members, berlin(2026, 12, 28, 12, 0))
+
+    event_id = await crash_before_the_mark(world, world.anna, "!sync move 2027-01-07 18:00")
+
+    assert await world.rows(
+        "SELECT start_utc, status FROM meeting_occurrences ORDER BY start_utc") == [
+        ("2027-01-07T17:00:00Z", "scheduled")]
+    assert len(world.anna.replies(event_id)) == 1
+
+
+async def test_a_replayed_webinar_poll_opens_one_poll_and_keeps_it_open(
+    make_bot, members: dict[str, Member]
+) -> None:
+    world = await webinar_world(make_bot, members, vote_threshold=1)
+    await world.ben.ask(world.room, "!webinar propose Steuern | Einmal im Jahr")
+    proposal = await world.post("💡")
+    await world.anna.react(world.room, proposal.event.event_id, VOTE)
+    await world.edit(proposal.event.event_id, has=["👍 1"])
+
+    await crash_before_the_mark(world, world.ben,
+                                "!webinar poll 1 2027-01-12 18:00 | 2027-01-14 18:00")
+
+    polls = [s for s in world.ben.seen if s.room_id == world.room
+             and s.event.sender == world.bot.user_id and event_type(s) == POLL_START]
+    ends = [s for s in world.ben.seen if s.room_id == world.room
+            and event_type(s) == "org.matrix.msc3381.poll.end"]
+    assert len(polls) == 1 and ends == []
+    assert await world.rows("SELECT count(*) FROM webinar_polls") == [(1,)]
+
+
+async def test_a_replayed_webinar_schedule_schedules_once(
+    make_bot, members: dict[str, Member]
+) -> None:
+    world = await webinar_world(make_bot, members, vote_threshold=5)
+    await world.ben.ask(world.room, "!webinar propose Steuern | Einmal im Jahr")
+
+    event_id = await crash_before_the_mark(world, world.anna,
+                                           "!webinar schedule 1 2027-01-14 18:00")
+
+    assert await world.rows("SELECT start_utc, status FROM meeting_occurrences") == [
+        ("2027-01-14T17:00:00Z", "scheduled")]
+    assert [s.body[:10] for s in world.anna.replies(event_id)] == ["Scheduled:"]
+    announcements = [s for s in world.ben.seen if world.is_post(s) and s.body.startswith("📅")]
+    assert len(announcements) == 1

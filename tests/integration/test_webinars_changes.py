@@ -142,3 +142,37 @@ async def test_the_feed_is_built_again_only_when_its_events_change(
     await world.anna.ask(world.room, "!sync move 2026-12-03 18:00")
     _, _, changed = await world.fetch("/calendar.ics")
     assert changed != first and "SEQUENCE:1" in changed
+
+
+async def test_the_public_page_names_speakers_as_they_show_publicly_never_by_id(
+    make_bot, members: dict[str, Member]
+) -> None:
+    """A nickname Ben uses in a private room stays there; a speaker the public rooms do not
+    name is "a member", not a Matrix id."""
+    world = await webinar_world(make_bot, members, vote_threshold=5)
+    anna, ben, cem, room = world.anna, world.ben, world.cem, world.room
+    private = await ben.create_room(invite=[world.bot.user_id])
+    await ben.wait_for(lambda s: s.room_id == private
+                       and getattr(s.event, "state_key", None) == world.bot.user_id
+                       and getattr(s.event, "membership", None) == "join")
+    await ben.client.room_put_state(private, "m.room.member",
+                                    {"membership": "join", "displayname": "Benny Geheim"},
+                                    state_key=ben.user_id)
+    await ben.ask(room, "!webinar propose Steuern für Freie | Einmal im Jahr")
+    await cem.ask(room, "!webinar propose Fotos fürs Profil | Mit dem Handy")
+    await anna.ask(room, "!webinar schedule 1 2027-01-14 18:00")
+    await anna.ask(room, "!webinar schedule 2 2027-01-21 18:00")
+    for public_room in (room, world.lobby):  # Cem is in no public room any more
+        await cem.client.room_leave(public_room)
+        await anna.wait_for(lambda s, r=public_room: s.room_id == r
+                            and getattr(s.event, "state_key", None) == cem.user_id
+                            and getattr(s.event, "membership", None) == "leave")
+    await ben.ask(private, "!help")  # the bot has seen his nickname
+
+    _, _, page = await world.fetch("/")
+    _, _, feed = await world.fetch("/calendar.ics")
+
+    assert f"with {nick(ben)}" in page and "with a member" in page
+    assert "Benny" not in page and "Benny" not in feed
+    for member in (ben, cem):
+        assert member.user_id not in page and member.user_id not in feed

@@ -83,6 +83,24 @@ async def test_with_a_space_the_bot_joins_its_rooms_and_direct_chats_and_decline
             and s.body] == []  # declined without a word
 
 
+async def test_a_direct_chat_with_others_in_it_is_left_and_never_taken_for_a_members_own(
+    make_bot, members: dict[str, Member]
+) -> None:
+    """A "direct chat" is the invitation's word only: Ben's, with Anna already in it, would
+    let the bot's private words to Ben reach her."""
+    anna, ben = members["anna"], members["ben"]
+    world = await provisioned_community(make_bot, anna)
+    bot = world.bot
+    fake = await ben.create_room(invite=[anna.user_id, bot.user_id], is_direct=True)
+
+    await ben.wait_for(membership_of(fake, bot.user_id, "leave"))
+
+    assert fake not in await joined_rooms(bot)
+    assert await bot.services.store.fetch_all("SELECT * FROM direct_rooms") == []
+    assert [s for s in ben.seen if s.room_id == fake and s.event.sender == bot.user_id
+            and s.body] == []
+
+
 async def test_the_bot_leaves_a_room_that_grows_past_the_size_limit_with_a_notice(
     make_bot, members: dict[str, Member]
 ) -> None:

@@ -185,10 +185,17 @@ class WebinarsFeature(Feature):
         webinar = await self._managed(ctx, webinar_id, needs_votes=True)
         if webinar is None:
             return
-        if webinar.status == db.SCHEDULED and when.start is not None:
+
+        async def status_seen() -> str:
+            return webinar.status
+
+        # Decided by the status the command first saw: replayed after a crash, a schedule
+        # would otherwise find its own work done and take the move path.
+        status = await ctx.pin("status", status_seen)
+        if status == db.SCHEDULED and when.start is not None:
             await self._move(ctx, webinar, when.start)
             return
-        if webinar.status != db.PROPOSED:
+        if status != db.PROPOSED or webinar.status not in (db.PROPOSED, db.SCHEDULED):
             await ctx.reply(self._state_problem(webinar))
             return
         start = when.start or await self._poll_winner(ctx, webinar)

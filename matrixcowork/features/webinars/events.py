@@ -42,6 +42,20 @@ class EventViews:
     def name_of(self, user_id: str) -> str:
         return self.engine.name_of(None, user_id)
 
+    def public_name(self, user_id: str) -> str:
+        """A name for the public page and feed: the one the person shows in the community's
+        space (without a space: in its public rooms), never a nickname from a private room and
+        never their Matrix id."""
+        services = self.services
+        space = services.permissions.space_room_id
+        public = {room.key for room in services.config.rooms if room.access == "public"}
+        for room_id, room in services.client.rooms.items():
+            if room_id == space if space else services.rooms.key_of(room_id) in public:
+                person = room.users.get(user_id)
+                if person is not None and person.display_name:
+                    return person.display_name
+        return self.t(_("a member"))
+
     # --- chat ----------------------------------------------------------------------------------
 
     async def listing(self) -> str:
@@ -95,7 +109,7 @@ class EventViews:
 
     async def calendar_feed(self, request: web.Request) -> web.Response:
         now = self.services.clock.now()
-        events = await public_events(self.services, now - FEED_PAST, self.name_of,
+        events = await public_events(self.services, now - FEED_PAST, self.public_name,
                                      self.engine.link)
         if self._feed is None or self._feed[0] != events:  # built again only when it changed
             self._feed = (events, build_calendar(events, self.community(),
@@ -107,7 +121,7 @@ class EventViews:
     async def public_page(self, request: web.Request) -> web.Response:
         now = self.services.clock.now()
         events = [e for e in await public_events(self.services, now - timedelta(days=1),
-                                                 self.name_of, self.engine.link)
+                                                 self.public_name, self.engine.link)
                   if e.kind in (WEBINAR, EVENT) and e.end > now]
         page = render_page(events, self.services.i18n, self.community(), FEED)
         return web.Response(text=page, content_type="text/html", charset="utf-8",
