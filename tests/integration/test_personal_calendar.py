@@ -40,21 +40,21 @@ async def test_a_personal_feed_with_what_one_said_yes_or_maybe_to(
     await world.edit(cafe.event.event_id, has=["✅ Coming (1)", "❌ Not coming (1)"])
     await world.edit(walk.event.event_id, has=["❌ Not coming (1)"])
 
-    # Asked in the shared room, the address is not given: everyone would read it.
-    public_ask = await cem.ask(room, "!calendar mine")
-    assert public_ask.body == ("Your calendar address is private: ask me !calendar mine in a "
-                               "direct chat.")
+    # Asked in the shared room, the address goes into a direct chat, not into the room.
     assert (await world.dora.ask(room, "!calendar mine")).body == OUTSIDER
     assert await world.rows("SELECT * FROM calendar_tokens") == []
-
-    dm = await world.direct_chat(cem)
-    answer = await cem.ask(dm, "!calendar mine")
-    assert answer.body.startswith("Your private calendar, with everything you said yes or "
-                                  "maybe to:")
-    url = URL.search(answer.body)
+    dm = await world.direct_chat(cem)  # opened by Cem (the bot makes one if there is none)
+    public_ask = await cem.ask(room, "!calendar mine")
+    assert public_ask.body == ("Your calendar address is private: I sent it to you in our "
+                               "direct chat.")
+    assert URL.search(public_ask.body) is None
+    sent = await cem.wait_for(lambda s: s.room_id == dm and URL.search(s.body) is not None)
+    assert sent.body.startswith("Your private calendar, with everything you said yes or "
+                                "maybe to:")
+    url = URL.search(sent.body)
     assert url is not None
     path = url.group().removeprefix(world.base_url)
-    again = await cem.ask(dm, "!calendar mine")
+    again = await cem.ask(dm, "!calendar mine")  # in the direct chat: the answer itself
     assert path in again.body  # the same address, until reset
 
     events = await world.feed(path)
@@ -76,13 +76,11 @@ async def test_a_personal_feed_with_what_one_said_yes_or_maybe_to(
     for wrong in (f"/my/{token[:-1]}x.ics", "/my/.ics", "/my/' OR 1=1 --.ics"):
         status, _, _ = await world.fetch(wrong)
         assert status == 404, wrong
-    reset = await cem.ask(room, "!calendar mine reset")  # in the room: no address shown
-    assert reset.body.startswith("Done: the old address of your calendar no longer works.")
-    assert URL.search(reset.body) is None
+    reset = await cem.ask(dm, "!calendar mine reset")
+    assert reset.body.startswith("Your new calendar address; the old one no longer works:")
     status, _, _ = await world.fetch(path)
     assert status == 404
-    fresh = await cem.ask(dm, "!calendar mine")
-    new_url = URL.search(fresh.body)
+    new_url = URL.search(reset.body)
     assert new_url is not None and new_url.group() != url.group()
     moved = await ben.ask(room, "!event move 1 2026-12-04 19:00")
     assert moved.body.startswith("Moved:")
@@ -90,3 +88,4 @@ async def test_a_personal_feed_with_what_one_said_yes_or_maybe_to(
     cafe_event = next(e for e in events if str(e["SUMMARY"]) == "Matrix café")
     assert cafe_event.decoded("DTSTART") == berlin(2026, 12, 4, 19, 0)
     assert int(cafe_event["SEQUENCE"]) == 1
+

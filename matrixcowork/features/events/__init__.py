@@ -190,25 +190,21 @@ class EventsFeature(Feature):
                                      "to, for your phone"),
              topic=MEETINGS)
     async def calendar_mine(self, ctx: CommandContext) -> None:
-        if not self._is_direct(ctx):
-            await ctx.reply(ctx.t(_("Your calendar address is private: ask me {command} in a "
-                                    "direct chat."), command=self._code("calendar mine")))
-            return
         await self._tell_feed(ctx, await self.feeds.token(ctx.sender))
 
     @command("calendar mine reset", help=_("A new address for your calendar feed; the old one "
                                            "stops working"),
              topic=MEETINGS)
     async def calendar_mine_reset(self, ctx: CommandContext) -> None:
-        token = await self.feeds.token(ctx.sender, reset=True)
-        if not self._is_direct(ctx):
-            await ctx.reply(ctx.t(_("Done: the old address of your calendar no longer works. "
-                                    "Ask me {command} in a direct chat for the new one."),
-                                  command=self._code("calendar mine")))
-            return
+        async def fresh() -> str:
+            return await self.feeds.token(ctx.sender, reset=True)
+
+        token = await ctx.pin("calendar token", fresh)  # a replay does not reset it twice
         await self._tell_feed(ctx, token, reset=True)
 
     async def _tell_feed(self, ctx: CommandContext, token: str, reset: bool = False) -> None:
+        """The address goes only where nobody else reads it: as the answer in the member's
+        direct chat, or, asked elsewhere, into that direct chat (made if need be)."""
         url = self.feeds.url(token)
         if url is None:
             await ctx.reply(ctx.t(_("There is no calendar feed: the organizers have not set up "
@@ -216,9 +212,15 @@ class EventsFeature(Feature):
             return
         head = ctx.t(_("Your new calendar address; the old one no longer works:")) if reset \
             else ctx.t(_("Your private calendar, with everything you said yes or maybe to:"))
-        await ctx.reply("\n\n".join([head, link(url), ctx.t(
+        text = "\n\n".join([head, link(url), ctx.t(
             _("Subscribe to it in your calendar app. Keep it to yourself; {command} makes a "
-              "new one."), command=self._code("calendar mine reset"))]))
+              "new one."), command=self._code("calendar mine reset"))])
+        if self._is_direct(ctx):
+            await ctx.reply(text)
+            return
+        await self.services.direct.send(ctx.sender, text, txn=f"calendar {ctx.event_id}")
+        await ctx.reply(ctx.t(_("Your calendar address is private: I sent it to you in our "
+                                "direct chat.")))
 
     # --- helpers ----------------------------------------------------------------------------
 
