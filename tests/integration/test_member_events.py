@@ -12,6 +12,7 @@ from tests.helpers import Member, berlin, make_member
 
 from .events_world import HERE, MAYBE, OUTSIDER, WIDGETS, YES, events_world
 from .sync_world import mentioned, nick
+from .test_command_replay import crash_before_the_mark
 
 TITLE = "Lunch <b>am</b> Markt @room"
 PLACE = "Café Florian, Detmold"
@@ -199,3 +200,31 @@ async def occurrence_of(world, event_id: int) -> int:
     rows = await world.rows("SELECT occurrence_id FROM member_event_slots WHERE event_id = ? "
                             "ORDER BY slot", event_id)
     return rows[0][0]
+
+
+async def test_a_replayed_create_and_cancel_act_once(
+    make_bot, members: dict[str, Member], dora: Member
+) -> None:
+    """A crash between the command's effects and its handled mark: after the restart the same
+    command runs again, and nothing is made, cancelled or announced twice."""
+    world = await events_world(make_bot, members, dora)
+    cem = world.cem
+
+    created = await crash_before_the_mark(world, cem,
+                                          "!event create Walk | 2026-12-05 10:00 | Wald | weekly")
+    assert [s.body for s in cem.replies(created)] == [
+        "Event #1 is planned: “Walk” on Sat, Dec 5, 2026, 10:00\u202fAM\u201312:00\u202fPM. "
+        "Change it with !event move 1 …, cancel it with !event cancel 1."]
+    assert len(await world.rows("SELECT id FROM member_events")) == 1
+    assert len([s for s in world.anna.seen if world.is_post(s)
+                and s.body.startswith("🧑‍🤝‍🧑 Walk")]) == 1
+
+    cancelled = await crash_before_the_mark(world, cem, "!event cancel 1")
+    assert len(cem.replies(cancelled)) == 1
+    # The replay cancelled the same date, not the one planned after it.
+    assert await world.rows(
+        "SELECT o.status, o.start_utc FROM meeting_occurrences o JOIN member_event_slots s "
+        "ON s.occurrence_id = o.id ORDER BY s.slot") == [
+            ("cancelled", "2026-12-05T09:00:00Z"), ("scheduled", "2026-12-12T09:00:00Z")]
+    assert len([s for s in world.anna.seen if world.is_post(s)
+                and s.body.startswith("🧑‍🤝‍🧑 Walk: Sat, Dec 12")]) == 1
