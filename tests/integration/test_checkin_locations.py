@@ -66,6 +66,7 @@ async def test_two_locations_and_remote_in_the_post_who_and_stats(
     post = await world.post_today()
     posted = next(s for s in anna.seen if getattr(s.event, "event_id", None) == post)
     assert "React with 🏢 Bielefeld, 🏭 Detmold, 🏠 Remote." in posted.body
+    assert "No emoji at hand? Type !checkin bielefeld," in posted.body
 
     # The bot offers one reaction per location and remote, in the config's order.
     offered = []

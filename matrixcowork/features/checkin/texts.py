@@ -40,9 +40,11 @@ class CheckinTexts:
         if hours:
             lines.append(t(_("Core hours: {start}–{end}."),
                            start=hours.start.strftime("%H:%M"), end=hours.end.strftime("%H:%M")))
+        example = "checkin" if self.places[0].key in (ONSITE, REMOTE) \
+            else f"checkin {self.places[0].key}"  # with locations: say which
         lines.append(t(_("No emoji at hand? Type {checkin}, and {status} tells the others "
                          "what you work on."),
-                       checkin=command_text(self.prefix, "checkin"),
+                       checkin=command_text(self.prefix, example),
                        status=command_text(self.prefix, f"{STATUS_COMMAND} …")))
         people = self._by_mode(rows) or t(_("Nobody has checked in yet."))
         return "\n\n".join(part for part in ["\n".join(lines), people, self._planned(rows, plans)]
