@@ -7,7 +7,10 @@ and Cem are made moderators and Dora is nobody); Cem types the griefer's input."
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -17,6 +20,7 @@ from matrixcowork.core.store import Store
 from matrixcowork.features.checkin import CheckinFeature
 from matrixcowork.features.checkin import db as checkin_db
 from matrixcowork.features.checkin.config import CheckinConfig
+from matrixcowork.features.checkin.export import export_attendance
 from matrixcowork.ops.health import DB_FILE
 from tests.helpers import Bot, Member, make_member, shared_room, unique
 
@@ -167,6 +171,12 @@ async def test_an_old_config_and_database_keep_their_meaning(
     # The organizers add locations: "on site" was Bielefeld, the first of them.
     checkin = CheckinConfig.model_validate({**old_config, "locations": LOCATIONS})
     upgraded = Bot(bot.config.model_copy(update={"checkin": checkin}), bot.clock)
+    # The export, run before the upgraded bot ever started, already says Bielefeld.
+    out = io.StringIO()
+    assert await export_attendance(upgraded.config, date(2026, 11, 1), date(2026, 11, 30),
+                                   "json", out) == 3
+    assert [r["mode"] for r in json.loads(out.getvalue())] == ["bielefeld", "bielefeld",
+                                                              "remote"]
     try:
         await upgraded.start()
         world = World(upgraded, room, anna, ben, cem)
