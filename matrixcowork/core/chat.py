@@ -279,3 +279,10 @@ class Chat:
         await self._call(
             f"invite {user_id} to {room_id}", lambda: self.client.room_invite(room_id, user_id)
         )
+
+    async def kick(self, room_id: str, user_id: str, reason: str | None = None) -> None:
+        """Remove someone; for a knock, this is how it is declined (with the reason shown)."""
+        await self._call(
+            f"kick {user_id} from {room_id}",
+            lambda: self.client.room_kick(room_id, user_id, reason),
+        )

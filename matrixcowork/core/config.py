@@ -100,7 +100,7 @@ class RoomConfig(Model):
     name: str = Field(min_length=1)
     alias: str = Field(pattern=LOCALPART_RE.pattern)
     topic: str = ""
-    access: Literal["members", "public"] = "members"
+    access: Literal["members", "public", "organizers"] = "members"
     encrypted: bool = False
 
 

@@ -70,5 +70,44 @@ MEMBER_CARD: Offer[Callable[[str], Awaitable[str | None]]] = Offer(
     "member card", _no_card)  # people's: the member's card, or that they have none yet
 KNOW_MEMBER: Offer[Callable[[str, date, str], Awaitable[None]]] = Offer(
     "know a member", _not_kept)  # people's: the first day the bot knew them, and how
+
+
+async def _no_card_yet(user_id: str) -> str | None:
+    return None
+
+
+MEMBER_CARD_IF_ANY: Offer[Callable[[str], Awaitable[str | None]]] = Offer(
+    "member card if any", _no_card_yet)  # people's: the card, None while they have no profile
+
+
+async def _not_written(user_id: str, field: str, text: str) -> str | None:
+    return "not kept"
+
+
+async def _not_posted(user_id: str, txn: str) -> bool:
+    return False
+
+
+async def _not_joined(user_id: str) -> bool:
+    return False
+
+
+WRITE_PROFILE: Offer[Callable[[str, str, str], Awaitable[str | None]]] = Offer(
+    "write a profile field", _not_written)
+"""people's: set `intro`, `skills` (comma-separated), `offer`, `seek` or `place` from what the
+member wrote, checked as `!intro`/`!profile` check it; None when saved, else the problem in
+the community's language."""
+POST_INTRO: Offer[Callable[[str, str], Awaitable[bool]]] = Offer(
+    "post the introduction card", _not_posted)  # people's: post or update the card (txn)
+JOIN_COFFEE: Offer[Callable[[str], Awaitable[bool]]] = Offer(
+    "join the coffee roulette", _not_joined)  # coffee's: take part (True: in it now)
+
+
+async def _not_told(user_id: str) -> None:
+    return None
+
+
+CARD_POSTED: Offer[Callable[[str], Awaitable[None]]] = Offer(
+    "a card was posted", _not_told)  # requests': the organizers' note about the join shows it
 PLANS_BETWEEN: Offer[Callable[[date, date], Awaitable[list[tuple[date, str, str]]]]] = Offer(
     "plans between", _no_plans)  # the check-in's: (day, user id, place name) from first to last

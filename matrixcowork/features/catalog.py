@@ -11,18 +11,22 @@ from .encryption import EncryptionFeature
 from .events import EventsFeature
 from .links import LinksFeature
 from .people import PeopleFeature
+from .requests import RequestsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
 from .sync import SyncFeature
 from .webinars import WebinarsFeature
+from .welcome import WelcomeFeature
 
 FEATURES: list[type[Feature]] = [
     StatusFeature,
     SpaceFeature,
+    RequestsFeature,
     CheckinFeature,
     SyncFeature,
     PeopleFeature,
     CoffeeFeature,
+    WelcomeFeature,
     CoworkFeature,
     EncryptionFeature,
     WebinarsFeature,

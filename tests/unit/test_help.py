@@ -84,7 +84,7 @@ def test_overview_is_one_line_per_topic_for_a_phone() -> None:
     topics = [line for line in lines if line.startswith("- ")]
     assert [line.split()[2].rstrip(":") for line in topics] == [
         "Check-in", "Treffen", "Webinare", "Leute", "Coworking"]
-    assert "- 👋 Leute: !find !intro !profile … !whois" in lines
+    assert "- 👋 Leute: !find !intro !profile … !welcome !whois" in lines
     assert "Orga" not in overview and "sync announce" not in overview
     assert len(lines) == 9 and len(overview) < 500
 

@@ -6,6 +6,7 @@ from matrixcowork.core.config import RoomConfig, parse_config
 from matrixcowork.features.space.config import SpaceConfig
 from matrixcowork.features.space.desired import (
     child_link,
+    fit_version,
     power_wants,
     room_wants,
     space_wants,
@@ -87,3 +88,20 @@ def test_power_levels_in_older_rooms_list_the_creator_too() -> None:
     room = state(("m.room.power_levels", "", {"users": {ANNA: 50}}), version="11", sender=ANNA)
     want = power_wants(room, {ANNA: 100})
     assert want is not None and want.content["users"] == {ANNA: 100} and want.min_level == 100
+
+
+def test_knocking_falls_back_in_rooms_too_old_for_it() -> None:
+    space = SpaceConfig(name="OWL", alias="owl", join="knock", organizer_room="orga")
+    room = RoomConfig(key="general", name="Allgemein", alias="owl-allgemein")
+    knock = {"type": "m.room_membership", "room_id": SPACE}
+    rule = ("m.room.join_rules", "")
+    assert by_type(space_wants(space))[rule] == {"join_rule": "knock"}
+    assert by_type(fit_version(space_wants(space), "6"))[rule] == {"join_rule": "invite"}
+    assert by_type(fit_version(space_wants(space), "7"))[rule] == {"join_rule": "knock"}
+    wants = room_wants(room, SPACE, "owl.de", knock=True)
+    assert by_type(wants)[rule] == {"join_rule": "knock_restricted", "allow": [knock]}
+    assert by_type(fit_version(wants, "9"))[rule] == {"join_rule": "restricted", "allow": [knock]}
+    assert by_type(fit_version(wants, "10"))[rule]["join_rule"] == "knock_restricted"
+    assert by_type(fit_version(wants, "org.example.custom"))[rule]["join_rule"] == "restricted"
+    orga = RoomConfig(key="orga", name="Orga", alias="owl-orga", access="organizers")
+    assert by_type(room_wants(orga, SPACE, "owl.de", knock=True))[rule] == {"join_rule": "invite"}

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from ...core.arguments import integer
 from ...core.commands import Arg, CommandContext, command
 from ...core.i18n import _
-from ...core.offers import KNOW_MEMBER
+from ...core.offers import JOIN_COFFEE, KNOW_MEMBER
 from ...core.rooms import display_name
 from ...core.scheduling import Cron
 from ...core.services import Services
@@ -42,6 +42,14 @@ class CoffeeFeature(Feature):
         self.text = CoffeeTexts(services.i18n, lambda u: display_name(services.client, u),
                                 services.config.command_prefix)
         self.rounds = Rounds(services, self.config, self.text)
+        services.offers.provide(JOIN_COFFEE, self.join_for)
+
+    async def join_for(self, user: str) -> bool:
+        """For the welcome conversation: take part from now on (also when in already)."""
+        today = self.services.clock.today()
+        if await db.join(self.store, user, today):
+            await self.services.offers.get(KNOW_MEMBER)(user, today, "coffee")
+        return True
 
     async def start(self) -> None:
         rule = Cron.of(self.services.clock.tz, hour=self.config.time.hour,

@@ -19,7 +19,16 @@ from ...core.chat import txn_for
 from ...core.commands import Arg, ArgError, CommandContext, command
 from ...core.formatting import command_text
 from ...core.i18n import _
-from ...core.offers import KNOW_MEMBER, LAST_COWORKING_DAY, MEMBER_CARD, WEBINARS_GIVEN
+from ...core.offers import (
+    CARD_POSTED,
+    KNOW_MEMBER,
+    LAST_COWORKING_DAY,
+    MEMBER_CARD,
+    MEMBER_CARD_IF_ANY,
+    POST_INTRO,
+    WEBINARS_GIVEN,
+    WRITE_PROFILE,
+)
 from ...core.rooms import display_name
 from ...core.services import Services
 from ...core.topics import PEOPLE
@@ -86,6 +95,9 @@ class PeopleFeature(Feature):
         self.intros = IntroCards(services, self.texts)
         services.offers.provide(MEMBER_CARD, self.card_of)
         services.offers.provide(KNOW_MEMBER, partial(db.know, self.store))
+        services.offers.provide(MEMBER_CARD_IF_ANY, self.card_if_any)
+        services.offers.provide(WRITE_PROFILE, self.write_field)
+        services.offers.provide(POST_INTRO, self.post_intro)
 
     def name_of(self, user: str) -> str:
         return display_name(self.services.client, user)
@@ -96,6 +108,39 @@ class PeopleFeature(Feature):
         if profile is None or profile.is_empty:
             return self.texts.no_profile(user)
         return self.texts.card(profile)
+
+    async def card_if_any(self, user: str) -> str | None:
+        """The member's card; None while they have no profile (a note leaves it out)."""
+        profile = await db.profile(self.store, user)
+        return None if profile is None or profile.is_empty else self.texts.card(profile)
+
+    async def write_field(self, user: str, name: str, text: str) -> str | None:
+        """For the welcome conversation: one field from what the member wrote, checked as the
+        commands check it; None when saved, else the problem (translated)."""
+        convert = {"intro": intro_text, "skills": skill_list}.get(name, short_text)
+        try:
+            value = convert(text, None)  # type: ignore[arg-type]
+        except ArgError as err:
+            return self.services.i18n.t(err.message, **err.values)
+        now = self._now()
+        if name == "skills":
+            await db.set_skills(self.store, user, value, now)
+        else:
+            await db.set_text(self.store, user, name, value, now)
+        await db.know(self.store, user, self.services.clock.today(), "profile")
+        profile = await db.profile(self.store, user)
+        assert profile is not None
+        await self.intros.update(profile)
+        return None
+
+    async def post_intro(self, user: str, txn: str) -> bool:
+        """Post (or bring up to date) the member's card; False without a room or a profile."""
+        profile = await db.profile(self.store, user)
+        if profile is None or profile.is_empty:
+            return False
+        posted = await self.intros.post(profile, txn)
+        await self.services.offers.get(CARD_POSTED)(user)
+        return posted
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMemberEvent: self.on_member}
@@ -124,7 +169,9 @@ class PeopleFeature(Feature):
     async def intro(self, ctx: CommandContext, text: str) -> None:
         await db.set_text(self.store, ctx.sender, "intro", text, self._now())
         profile = await self._written(ctx)
-        if await self.intros.post(profile, txn_for("intro", ctx.event_id)):
+        posted = await self.intros.post(profile, txn_for("intro", ctx.event_id))
+        await self.services.offers.get(CARD_POSTED)(ctx.sender)
+        if posted:
             await ctx.reply(ctx.t(_("Thanks! Your introduction is in {room}."),
                                   room=self.intros.room_name))
         else:
@@ -166,6 +213,13 @@ class PeopleFeature(Feature):
         profile = await self._written(ctx)
         await self.intros.update(profile)
         await ctx.reply(ctx.t(_("Saved. Your profile:")) + "\n\n" + self.texts.card(profile))
+
+    @command("profile place", Arg(_("text"), short_text, rest=True),
+             help=_("Set where you work: on site (which location) or remotely"),
+             topic=PEOPLE, examples=(_("on site in Bielefeld, some days remote"),))
+    async def profile_place(self, ctx: CommandContext, text: str) -> None:
+        await db.set_text(self.store, ctx.sender, "place", text, self._now())
+        await self._show_saved(ctx)
 
     @command("profile clear", help=_("Delete your profile and your introduction card"),
              topic=PEOPLE)

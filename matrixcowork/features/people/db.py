@@ -30,9 +30,13 @@ MIGRATIONS = (
         );
         """,
     ),
+    Migration(
+        "where a member works: on site (which location) or remotely",
+        "ALTER TABLE people_profiles ADD COLUMN place TEXT NOT NULL DEFAULT '';",
+    ),
 )
 
-PROFILE_FIELDS = ("intro", "offer", "seek")
+PROFILE_FIELDS = ("intro", "offer", "seek", "place")
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,11 @@ class Profile:
     seek: str = ""
     card_room_id: str | None = None
     card_event_id: str | None = None
+    place: str = ""
 
     @property
     def is_empty(self) -> bool:
-        return not (self.intro or self.skills or self.offer or self.seek)
+        return not (self.intro or self.skills or self.offer or self.seek or self.place)
 
 
 def _profile(row: Any) -> Profile:
@@ -59,6 +64,7 @@ def _profile(row: Any) -> Profile:
         seek=row["seek"],
         card_room_id=row["card_room_id"],
         card_event_id=row["card_event_id"],
+        place=row["place"],
     )
 
 
@@ -73,7 +79,7 @@ async def profiles(store: Store) -> list[Profile]:
 
 
 async def set_text(store: Store, user_id: str, name: str, text: str, now: str) -> None:
-    """Set one of intro, offer, seek."""
+    """Set one of intro, offer, seek, place."""
     assert name in PROFILE_FIELDS
     await store.execute(
         f"INSERT INTO people_profiles (user_id, {name}, updated_at) VALUES (?, ?, ?) "

@@ -55,6 +55,8 @@ class PeopleTexts:
             lines.append(t(_("**I can help with:** {offer}"), offer=profile.offer))
         if profile.seek:
             lines.append(t(_("**I am looking for:** {seek}"), seek=profile.seek))
+        if profile.place:
+            lines.append(t(_("**I work:** {place}"), place=profile.place))
         return "\n\n".join(lines)
 
     def no_profile(self, user_id: str) -> str:

@@ -1,9 +1,13 @@
 """What the config asks for, as state events: pure functions, compared with a `RoomState`.
 
 Members-only rooms use the `restricted` join rule (anyone in the space may join, nobody else);
-public rooms are public and readable by guests; the space itself is invite-only, so it is the
-gate. Power levels are only ever raised for organizers and moderators, never lowered: levels
-people set by hand in Element stay as they are.
+public rooms are public and readable by guests; the space itself is the gate: invite-only, or
+with `space.join: knock` open to ask (`knock`, room version 7+), and then the members-only rooms
+are `knock_restricted` (version 10+): space members still just join, anyone else may ask, and a
+request there is a request to join the space. The organizers' room is invite-only. A room of an
+older version keeps the rule its version can hold (`fit_version`). Power levels are only ever
+raised for organizers and moderators, never lowered: levels people set by hand in Element stay
+as they are.
 """
 
 from __future__ import annotations
@@ -55,26 +59,52 @@ def _named(name: str, topic: str) -> list[Wanted]:
     ]
 
 
+KNOCK_SINCE = {"knock": 7, "knock_restricted": 10}
+FALLBACK = {"knock": "invite", "knock_restricted": "restricted"}
+
+
 def space_wants(space: SpaceConfig) -> list[Wanted]:
     wants = _named(space.name, space.topic)
-    wants += _access({"join_rule": "invite"}, "forbidden", "shared")
+    wants += _access({"join_rule": "knock" if space.knocks else "invite"}, "forbidden", "shared")
     if space.avatar:
         wants.append(Wanted("m.room.avatar", {"url": space.avatar}, _("space picture")))
     return wants
 
 
-def room_wants(room: RoomConfig, space_id: str, server: str) -> list[Wanted]:
+def room_wants(room: RoomConfig, space_id: str, server: str, knock: bool = False
+               ) -> list[Wanted]:
     wants = _named(room.name, room.topic)
     if room.access == "public":
         wants += _access({"join_rule": "public"}, "can_join", "world_readable")
+    elif room.access == "organizers":
+        wants += _access({"join_rule": "invite"}, "forbidden", "shared")
     else:
         allow = [{"type": "m.room_membership", "room_id": space_id}]
-        wants += _access({"join_rule": "restricted", "allow": allow}, "forbidden", "shared")
+        rule = "knock_restricted" if knock else "restricted"
+        wants += _access({"join_rule": rule, "allow": allow}, "forbidden", "shared")
     wants.append(Wanted("m.space.parent", {"via": [server], "canonical": True}, _("space link"),
                         state_key=space_id))
     if room.encrypted:  # once on, encryption cannot be switched off again
         wants.append(Wanted("m.room.encryption", {"algorithm": MEGOLM}, _("end-to-end encryption")))
     return wants
+
+
+def supports(version: str, join_rule: str) -> bool:
+    """Whether a room of this version knows the join rule (unknown versions: only the old)."""
+    since = KNOCK_SINCE.get(join_rule)
+    return since is None or (version.isdigit() and int(version) >= since)
+
+
+def fit_version(wants: list[Wanted], version: str) -> list[Wanted]:
+    """The join rule a room of this version can hold: knocking falls back to the rule
+    without it (a room is never upgraded behind its members' backs)."""
+    fitted = []
+    for want in wants:
+        rule = want.content.get("join_rule") if want.type == "m.room.join_rules" else None
+        if isinstance(rule, str) and not supports(version, rule):
+            want = Wanted(want.type, {**want.content, "join_rule": FALLBACK[rule]}, want.aspect)
+        fitted.append(want)
+    return fitted
 
 
 def child_link(room_id: str, server: str, order: int) -> Wanted:

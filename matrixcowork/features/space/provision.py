@@ -87,6 +87,7 @@ class Provisioner:
         self.permissions.know_space(state.room_id)
         await db.record_room(self.store, state.room_id, "space", SPACE_KEY, space.alias,
                              space.name)
+        wants = desired.fit_version(wants, state.version)
         await self._apply(state, [*wants, self._power(state)], space.name, report)
         return state
 
@@ -106,16 +107,33 @@ class Provisioner:
     async def _provision_room(
         self, space: RoomState, room: RoomConfig, order: int, report: Report
     ) -> str | None:
-        wants = desired.room_wants(room, space.room_id, self.server)
+        knock = self.space.knocks and desired.supports(space.version, "knock")
+        wants = desired.room_wants(room, space.room_id, self.server, knock)
         state = await self._obtain(room.alias, room.name, wants, report)
         if state is None:
             return None
+        wants = desired.fit_version(wants, state.version)
         self.rooms.remember(room.key, state.room_id)
         await db.record_room(self.store, state.room_id, "room", room.key, room.alias, room.name)
         await self._apply(state, [*wants, self._power(state)], room.name, report)
+        if room.access == "organizers":
+            await self._invite_organizers(state, room.name, report)
         link = desired.child_link(state.room_id, self.server, order)
         await self._apply(space, [link], room.name, report)
         return state.room_id
+
+    async def _invite_organizers(self, state: RoomState, name: str, report: Report) -> None:
+        """An organizers' room has every organizer in it (or invited): one added to `admins`
+        later is invited at the next run."""
+        for user in self.config.admins:
+            member = state.content("m.room.member", user) or {}
+            if user == self.chat.user_id or member.get("membership") in ("join", "invite"):
+                continue
+            try:
+                await self.chat.invite(state.room_id, user)
+                report.update(name, _("organizers invited"))
+            except ChatError as err:
+                log.warning("cannot invite organizer %s to %s: %s", user, name, err)
 
     async def _unlink_dropped(self, space: RoomState, kept: Sequence[str], report: Report) -> None:
         for room in await db.linked_rooms(self.store):
