@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from aiohttp import web
 
 from ...core.formatting import link
-from ...core.i18n import _
+from ...core.i18n import Markup, _
 from ...core.limits import fit
 from ...core.services import Services
 from ...meetings import db as meetings
@@ -84,8 +84,9 @@ class EventViews:
         lines = []
         for occ in found[:MAX_EVENTS]:
             webinar = await db.by_occurrence(self.store, occ.id) if occ.kind == WEBINAR else None
-            title = self.t(_("{title} with {speaker}"), title=occ.title,
-                           speaker=self.name_of(webinar.speaker_id)) if webinar else occ.title
+            title = Markup(self.t(_("{title} with {speaker}"), title=occ.title,  # escaped once
+                                  speaker=self.name_of(webinar.speaker_id))) if webinar \
+                else occ.title
             place = place_of(occ) if occ.kind == EVENT else None
             lines.append(self.t(_("- {emoji} {when}: **{title}** – {link}"),
                                 emoji=KIND_EMOJI.get(occ.kind, "📅"),
