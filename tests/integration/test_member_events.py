@@ -228,3 +228,19 @@ async def test_a_replayed_create_and_cancel_act_once(
             ("cancelled", "2026-12-05T09:00:00Z"), ("scheduled", "2026-12-12T09:00:00Z")]
     assert len([s for s in world.anna.seen if world.is_post(s)
                 and s.body.startswith("🧑‍🤝‍🧑 Walk: Sat, Dec 12")]) == 1
+
+
+async def test_with_public_by_members_a_member_publishes(
+    make_bot, members: dict[str, Member], dora: Member
+) -> None:
+    world = await events_world(make_bot, members, dora, public_by="members")
+    made = await world.ben.ask(world.room, "!event create Repair café | 2026-12-05 14:00 | "
+                                           "Werkstatt Herford | public")
+    assert made.body.startswith("Event #1 is planned")
+    status, _, page = await world.fetch("/")
+    assert status == 200 and "Repair café" in page and "Werkstatt Herford" in page
+    assert "Repair café" in summaries_of(await world.feed("/calendar.ics"))
+
+
+def summaries_of(events) -> set[str]:
+    return {str(e["SUMMARY"]) for e in events}
