@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
@@ -72,6 +72,71 @@ KNOW_MEMBER: Offer[Callable[[str, date, str], Awaitable[None]]] = Offer(
     "know a member", _not_kept)  # people's: the first day the bot knew them, and how
 
 
+# --- what the weekly digest and the quiet members read (issue 22) ---------------------------
+
+@dataclass(frozen=True)
+class CheckinWeek:
+    """Check-ins of some days: rows by mode, and how many people."""
+
+    onsite: int
+    remote: int
+    members: int
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    """The next sync as the digest shows it: when, how many said yes, its agenda."""
+
+    title: str
+    start: datetime
+    yes: int
+    agenda: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WebinarNews:
+    """Webinars with a date from now on, and proposals still short of 👍."""
+
+    scheduled: tuple[tuple[str, datetime], ...]
+    proposals: tuple[tuple[int, str, int], ...]  # (number, title, votes so far)
+    threshold: int
+
+
+@dataclass(frozen=True)
+class NewMember:
+    user_id: str
+    line: str | None  # a line from their card, None before they introduced themselves
+
+
+@dataclass(frozen=True)
+class CoffeeResult:
+    """The last coffee round of some days: its groups and how many met."""
+
+    day: date
+    groups: int
+    met: int
+
+
+async def _no_week(first: date, last: date) -> CheckinWeek | None:
+    return None
+
+
+async def _no_meeting(now: datetime) -> NextMeeting | None:
+    return None
+
+
+async def _no_news(now: datetime, proposed_since: datetime) -> WebinarNews | None:
+    return None
+
+
+async def _nobody_new(first: date, last: date) -> list[NewMember]:
+    return []
+
+
+async def _no_round(first: date, last: date) -> CoffeeResult | None:
+    return None
+
+
 async def _no_card_yet(user_id: str) -> str | None:
     return None
 
@@ -90,6 +155,20 @@ async def _not_posted(user_id: str, txn: str) -> bool:
 
 async def _not_joined(user_id: str) -> bool:
     return False
+
+
+CHECKINS_BETWEEN: Offer[Callable[[date, date], Awaitable[CheckinWeek | None]]] = Offer(
+    "check-ins between", _no_week)  # the check-in's: from first to last, both included
+NEXT_SYNC: Offer[Callable[[datetime], Awaitable[NextMeeting | None]]] = Offer(
+    "next sync", _no_meeting)  # the sync's: the next one not over, never created by asking
+WEBINAR_NEWS: Offer[Callable[[datetime, datetime], Awaitable[WebinarNews | None]]] = Offer(
+    "webinar news", _no_news)  # the webinars': scheduled from now, proposals made since
+NEW_MEMBERS: Offer[Callable[[date, date], Awaitable[list[NewMember]]]] = Offer(
+    "new members", _nobody_new)  # people's: first known from first to last
+COFFEE_RESULT: Offer[Callable[[date, date], Awaitable[CoffeeResult | None]]] = Offer(
+    "coffee result", _no_round)  # the coffee's: the latest round in these days
+LAST_COFFEE_DAY: Offer[Callable[[str], Awaitable[date | None]]] = Offer(
+    "last coffee day", _no_day)  # the coffee's: the member's latest round
 
 
 WRITE_PROFILE: Offer[Callable[[str, str, str], Awaitable[str | None]]] = Offer(

@@ -7,10 +7,13 @@ from . import Feature
 from .checkin import CheckinFeature
 from .coffee import CoffeeFeature
 from .cowork import CoworkFeature
+from .digest import DigestFeature
 from .encryption import EncryptionFeature
 from .events import EventsFeature
 from .links import LinksFeature
 from .people import PeopleFeature
+from .prompts import PromptsFeature
+from .quiet import QuietFeature
 from .requests import RequestsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
@@ -32,4 +35,7 @@ FEATURES: list[type[Feature]] = [
     WebinarsFeature,
     EventsFeature,
     LinksFeature,
+    DigestFeature,
+    PromptsFeature,
+    QuietFeature,
 ]

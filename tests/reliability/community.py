@@ -38,6 +38,9 @@ def every_feature(**overrides: Any) -> dict[str, Any]:
         "coworking": {"room": "coworking"},
         "webinars": {"room": "webinars"},
         "events": {"room": "general"},
+        "digest": {"room": "general"},
+        "prompts": {"room": "general"},
+        "quiet": {"room": "general"},
         **overrides,
     }
 

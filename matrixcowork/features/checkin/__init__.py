@@ -16,7 +16,7 @@ from ...core.arguments import month
 from ...core.commands import Arg, ArgError, CommandContext, command
 from ...core.formatting import command_text
 from ...core.i18n import _
-from ...core.offers import LAST_COWORKING_DAY, PLANS_BETWEEN
+from ...core.offers import CHECKINS_BETWEEN, LAST_COWORKING_DAY, PLANS_BETWEEN
 from ...core.permissions import Access
 from ...core.postedits import CoalescedEdits
 from ...core.rooms import display_name
@@ -71,6 +71,7 @@ class CheckinFeature(Feature):
         self.daily = DailyPost(services, self.config, self.edits, self._post_text)
         self.reaction_places = self.config.reaction_places()
         services.offers.provide(LAST_COWORKING_DAY, partial(queries.last_day, self.store))
+        services.offers.provide(CHECKINS_BETWEEN, partial(queries.week, self.store))
         services.offers.provide(PLANS_BETWEEN, self.plans_between)
 
     async def start(self) -> None:

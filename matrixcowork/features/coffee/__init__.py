@@ -8,17 +8,18 @@ heads-up) and meetings (✅ on the follow-up) are read from the tracked posts wh
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from ...core.arguments import integer
 from ...core.commands import Arg, CommandContext, command
 from ...core.i18n import _
-from ...core.offers import JOIN_COFFEE, KNOW_MEMBER
+from ...core.offers import COFFEE_RESULT, JOIN_COFFEE, KNOW_MEMBER, LAST_COFFEE_DAY
 from ...core.rooms import display_name
 from ...core.scheduling import Cron
 from ...core.services import Services
 from ...core.topics import COWORKING
 from .. import Feature
-from . import db
+from . import db, offered
 from .config import CoffeeConfig
 from .rounds import Rounds
 from .texts import CoffeeTexts, RoundFigures, met_rate
@@ -42,6 +43,8 @@ class CoffeeFeature(Feature):
         self.text = CoffeeTexts(services.i18n, lambda u: display_name(services.client, u),
                                 services.config.command_prefix)
         self.rounds = Rounds(services, self.config, self.text)
+        services.offers.provide(COFFEE_RESULT, partial(offered.result, self.rounds))
+        services.offers.provide(LAST_COFFEE_DAY, partial(offered.last_round_day, self.store))
         services.offers.provide(JOIN_COFFEE, self.join_for)
 
     async def join_for(self, user: str) -> bool:

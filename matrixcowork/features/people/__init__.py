@@ -25,6 +25,7 @@ from ...core.offers import (
     LAST_COWORKING_DAY,
     MEMBER_CARD,
     MEMBER_CARD_IF_ANY,
+    NEW_MEMBERS,
     POST_INTRO,
     WEBINARS_GIVEN,
     WRITE_PROFILE,
@@ -33,7 +34,7 @@ from ...core.rooms import display_name
 from ...core.services import Services
 from ...core.topics import PEOPLE
 from .. import EventHandler, Feature
-from . import db
+from . import db, offered
 from .config import PeopleConfig
 from .publish import IntroCards
 from .search import MIN_WORD, query_words, rank
@@ -95,6 +96,7 @@ class PeopleFeature(Feature):
         self.intros = IntroCards(services, self.texts)
         services.offers.provide(MEMBER_CARD, self.card_of)
         services.offers.provide(KNOW_MEMBER, partial(db.know, self.store))
+        services.offers.provide(NEW_MEMBERS, partial(offered.new_members, self.store))
         services.offers.provide(MEMBER_CARD_IF_ANY, self.card_if_any)
         services.offers.provide(WRITE_PROFILE, self.write_field)
         services.offers.provide(POST_INTRO, self.post_intro)

@@ -8,12 +8,14 @@ the store and the clock what is due, so tests drive a whole month by setting the
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from ...core.arguments import integer, local_datetime, one_line
 from ...core.commands import Arg, CommandContext, command
 from ...core.formatting import command_text
 from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
+from ...core.offers import NEXT_SYNC
 from ...core.permissions import Access
 from ...core.services import Services
 from ...core.topics import MEETINGS
@@ -25,7 +27,7 @@ from ...meetings.recurrence import parse_recurrence
 from ...meetings.series import Series
 from ...meetings.steps import Timing
 from .. import Feature
-from . import agenda
+from . import agenda, offered
 from .config import SyncConfig
 
 KIND = "sync"
@@ -53,6 +55,7 @@ class SyncFeature(Feature):
             config.title or services.i18n.t(_("Monthly sync")), config.duration, config.room,
             extra={"public": config.public},
         )
+        services.offers.provide(NEXT_SYNC, partial(offered.next_sync, self.engine))
 
     def reactions(self) -> dict[str, ReactionDeclaration]:
         return self.engine.reactions()

@@ -24,7 +24,7 @@ from nio import RedactedEvent, RedactionEvent, UnknownEvent
 
 from ...core.commands import Arg, CommandContext, command
 from ...core.i18n import _
-from ...core.offers import WEBINARS_GIVEN
+from ...core.offers import WEBINAR_NEWS, WEBINARS_GIVEN
 from ...core.permissions import Access
 from ...core.services import Services
 from ...core.topics import MEETINGS, WEBINARS
@@ -72,6 +72,9 @@ class WebinarsFeature(Feature):
                                      self.proposals.refresh)
         self.views = EventViews(services, self.engine, self.texts, self.proposals.votes)
         services.offers.provide(WEBINARS_GIVEN, partial(queries.given_by, self.store))
+        services.offers.provide(WEBINAR_NEWS, partial(queries.news, self.store,
+                                                      self.proposals.votes,
+                                                      self.config.vote_threshold))
 
     def reactions(self) -> dict[str, ReactionDeclaration]:
         # 👍 is a community decision: members only. Webinars are for interested people of

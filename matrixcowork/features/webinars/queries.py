@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from ...core.offers import WebinarNews
 from ...core.store import Store
+from ...meetings import db as meetings_db
+from . import db
+from .db import Webinar
+from .schedule import KIND
 
 
 async def given_by(store: Store, user_id: str) -> int:
@@ -12,3 +20,24 @@ async def given_by(store: Store, user_id: str) -> int:
         (user_id,),
     )
     return int(row["n"]) if row else 0
+
+
+async def news(store: Store, votes_of: Callable[[Webinar], Awaitable[int]], threshold: int,
+               now: datetime, proposed_since: datetime) -> WebinarNews:
+    """For the digest: webinars with a date from `now` on, and the proposals made since
+    `proposed_since` that are still short of the 👍 they need."""
+    rows = await store.fetch_all(
+        "SELECT w.title, o.start_utc FROM meeting_occurrences o "
+        "JOIN webinars w ON w.occurrence_id = o.id "
+        "WHERE o.kind = ? AND o.status = ? AND o.start_utc >= ? AND w.status = ? "
+        "ORDER BY o.start_utc, o.id",
+        (KIND, meetings_db.SCHEDULED, meetings_db.utc_text(now), db.SCHEDULED),
+    )
+    proposals = []
+    for webinar in await db.with_status(store, db.PROPOSED):
+        if webinar.proposed_at >= proposed_since.timestamp():
+            votes = await votes_of(webinar)
+            if votes < threshold:
+                proposals.append((webinar.id, webinar.title, votes))
+    return WebinarNews(tuple((row["title"], meetings_db.from_utc_text(row["start_utc"]))
+                             for row in rows), tuple(proposals), threshold)
