@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from nio import ReactionEvent
 
+from matrixcowork.core.offers import CHECKINS_BETWEEN
 from matrixcowork.core.store import Store
 from matrixcowork.features.checkin import CheckinFeature
 from matrixcowork.features.checkin import db as checkin_db
@@ -121,6 +122,10 @@ async def test_two_locations_and_remote_in_the_post_who_and_stats(
     }
     body = await world.wait_for_post_text(post, has=[f"{ONSITE} Bielefeld (2)"])
     assert line_of(body, DETMOLD) == ""
+    # The weekly digest counts check-ins at any location as on site.
+    week = await world.bot.services.offers.get(CHECKINS_BETWEEN)(date(2026, 11, 30),
+                                                                 date(2026, 12, 6))
+    assert (week.onsite, week.remote, week.members) == (2, 1, 3)
 
 
 async def old_database(path, rows: list[tuple[str, str, str]]) -> None:
