@@ -62,6 +62,14 @@ async def _no_plans(first: date, last: date) -> list[tuple[date, str, str]]:
     return []
 
 
+async def _no_round(user_id: str, on: bool) -> None:
+    return None
+
+
+async def _no_actions() -> dict[str, list[tuple[int, str]]]:
+    return {}
+
+
 LAST_COWORKING_DAY: Offer[Callable[[str], Awaitable[date | None]]] = Offer(
     "last coworking day", _no_day)  # the check-in's
 WEBINARS_GIVEN: Offer[Callable[[str], Awaitable[int]]] = Offer(
@@ -70,6 +78,10 @@ MEMBER_CARD: Offer[Callable[[str], Awaitable[str | None]]] = Offer(
     "member card", _no_card)  # people's: the member's card, or that they have none yet
 KNOW_MEMBER: Offer[Callable[[str, date, str], Awaitable[None]]] = Offer(
     "know a member", _not_kept)  # people's: the first day the bot knew them, and how
+OPEN_ACTIONS: Offer[Callable[[], Awaitable[dict[str, list[tuple[int, str]]]]]] = Offer(
+    "open actions", _no_actions)  # the minutes': owner -> (number, text) of their open actions
+UPDATE_ROUND: Offer[Callable[[str, bool], Awaitable[None]]] = Offer(
+    "update round", _no_round)  # the updates': a member in (True) or out of the round
 
 
 # --- what the weekly digest and the quiet members read (issue 22) ---------------------------

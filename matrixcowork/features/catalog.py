@@ -10,14 +10,18 @@ from .cowork import CoworkFeature
 from .digest import DigestFeature
 from .encryption import EncryptionFeature
 from .events import EventsFeature
+from .feedback import FeedbackFeature
 from .links import LinksFeature
+from .minutes import MinutesFeature
 from .people import PeopleFeature
 from .prompts import PromptsFeature
+from .questions import QuestionsFeature
 from .quiet import QuietFeature
 from .requests import RequestsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
 from .sync import SyncFeature
+from .updates import UpdatesFeature
 from .webinars import WebinarsFeature
 from .welcome import WelcomeFeature
 
@@ -38,4 +42,8 @@ FEATURES: list[type[Feature]] = [
     DigestFeature,
     PromptsFeature,
     QuietFeature,
+    MinutesFeature,
+    QuestionsFeature,
+    FeedbackFeature,
+    UpdatesFeature,
 ]

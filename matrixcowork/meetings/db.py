@@ -8,6 +8,7 @@ created once even if it is cancelled or moved.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -150,6 +151,16 @@ async def scheduled(store: Store, kind: str) -> list[Occurrence]:
     rows = await store.fetch_all(
         "SELECT * FROM meeting_occurrences WHERE kind = ? AND status = ? ORDER BY start_utc, id",
         (kind, SCHEDULED),
+    )
+    return [_occurrence(row) for row in rows]
+
+
+async def of_kind(store: Store, kind: str, statuses: Sequence[str]) -> list[Occurrence]:
+    """The occurrences of a kind with one of these statuses, by start."""
+    rows = await store.fetch_all(
+        f"SELECT * FROM meeting_occurrences WHERE kind = ? "
+        f"AND status IN ({','.join('?' * len(statuses))}) ORDER BY start_utc, id",
+        (kind, *statuses),
     )
     return [_occurrence(row) for row in rows]
 

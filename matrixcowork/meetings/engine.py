@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..core.chat import ChatError
@@ -28,9 +28,19 @@ from ..core.permissions import Access
 from ..core.scheduling import Action
 from ..core.services import Services
 from ..core.tracked import ReactionDeclaration, ReactionKind, TrackedPost
-from . import db, steps
+from . import db, rsvp, steps
 from .db import CANCELLED, DONE, RAN, SKIPPED, NewOccurrence, Occurrence
-from .posts import ANNOUNCEMENT, START_POST, Details, MeetingPosts, RoomMissing
+from .directory import meetings_of
+from .posts import (
+    ANNOUNCEMENT,
+    START_POST,
+    SUMMARY,
+    Details,
+    MeetingPosts,
+    RoomMissing,
+    Speaker,
+    no_speaker,
+)
 from .render import MeetingTexts
 from .steps import ANNOUNCE, END, START, Timing
 
@@ -52,22 +62,31 @@ class MeetingEngine:
 
     def __init__(self, services: Services, kind: str, timing: Timing, *, feature: str,
                  label: str, details: Details = no_details,
-                 on_step: StepDone = nothing_more, texts: MeetingTexts | None = None) -> None:
+                 on_step: StepDone = nothing_more, texts: MeetingTexts | None = None,
+                 speaker: Speaker = no_speaker, taking_part: bool = False) -> None:
         """`feature` owns its posts and its job; `label` names the job in `!botstatus`;
         `details` adds the feature's lines to the posts; `texts` replaces the wording of the
-        posts (a subclass); `on_step` see above."""
+        posts (a subclass); `on_step` see above; `speaker(occ)` names who gives it (a
+        webinar's speaker: asked questions reach them, they may mark them answered);
+        `taking_part`: its meetings take minutes, questions, feedback and what else features
+        add through the meeting layer's directory (`directory.py`)."""
         self.services = services
         self.kind = kind
         self.timing = timing
         self.store = services.store
         self.job_id = f"{feature}:meetings"
         self.label = label
-        self.posts = MeetingPosts(services, f"meetings.{kind}", feature, details, texts)
+        self.feature = feature
+        self.speaker = speaker
+        self.posts = MeetingPosts(services, f"meetings.{kind}", feature, details, texts, speaker,
+                                  taking_part)
         self.jitsi: Jitsi = self.posts.jitsi
         self.on_step = on_step
         self._lock = asyncio.Lock()
         self._wake: Action | None = None
         self._failed = False
+        if taking_part:
+            meetings_of(services).add_engine(self)
 
     async def start(self, wake: Action) -> None:
         """`wake(now)` runs when a step is due (the owning feature's tick), and right away, for
@@ -111,6 +130,26 @@ class MeetingEngine:
         post = await self.posts.post(occ, ANNOUNCEMENT)
         if post:
             self.posts.refresh(post)
+
+    async def refresh_summary(self, occ: Occurrence) -> None:
+        """Something the summary shows changed after the end: edit it soon."""
+        post = await self.posts.post(occ, SUMMARY)
+        if post:
+            self.posts.refresh_summary(post)
+
+    async def announcement(self, occ: Occurrence) -> TrackedPost | None:
+        """Its announcement, once it is posted."""
+        return await self.posts.post(occ, ANNOUNCEMENT)
+
+    def last_day(self, occ: Occurrence) -> date:
+        """The last day reactions to its posts count."""
+        return self.posts.last_day(occ)
+
+    async def participants(self, occ: Occurrence) -> set[str]:
+        """Who took part: ✋ on the start post, or ✅ coming on the announcement."""
+        answers = await self.posts.answers(occ)
+        return set(await db.attendees(self.store, occ.id)) | {
+            user for user, answer in answers.items() if answer == rsvp.YES}
 
     def link(self, occ: Occurrence) -> str:
         return self.jitsi.link(occ.conference)
@@ -166,6 +205,7 @@ class MeetingEngine:
         else:
             await self.posts.remind(occ, name, now)
         await self.on_step(occ, name)
+        await self.posts.meetings.after_step(occ, name, await self.posts.room_of(occ))
         if name == END:  # after the hook: a done occurrence is not run again
             await db.set_status(self.store, occ.id, DONE)
 

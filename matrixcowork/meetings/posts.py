@@ -16,19 +16,41 @@ from ..core.chat import ChatError, txn_for
 from ..core.formatting import mention
 from ..core.i18n import Markup, escape
 from ..core.jitsi import Jitsi
-from ..core.limits import Listing, fit_around
+from ..core.limits import Listing, fit_around, largest, text_fits
 from ..core.postedits import CoalescedEdits
 from ..core.rooms import display_name
 from ..core.services import Services
 from ..core.tracked import Reaction, TrackedPost
 from . import db, rsvp, widget
 from .db import CANCELLED, SCHEDULED, Occurrence
-from .render import MeetingTexts
+from .directory import Meetings, meetings_of
+from .render import MeetingTexts, blocks
 
 log = logging.getLogger(__name__)
 
-ANNOUNCEMENT, START_POST = "announcement", "start"
+ANNOUNCEMENT, START_POST, SUMMARY = "announcement", "start", "summary"
 Details = Callable[[Occurrence], Awaitable[str | Listing]]  # a Listing is cut to fit
+Speaker = Callable[[Occurrence], Awaitable[str | None]]
+
+
+async def no_speaker(occ: Occurrence) -> str | None:
+    return None
+
+
+def fit_parts(around: Callable[[str], str], parts: Sequence[str | Listing], *,
+              edited: bool = True) -> str:
+    """`around(the parts)`, each `Listing` shortened to at most the same number of lines,
+    as many as let the whole fit (a lone part is `fit_around`)."""
+    parts = [part for part in parts if part]
+    if len(parts) <= 1:
+        return fit_around(around, parts[0] if parts else "", edited=edited)
+
+    def render(cap: int) -> str:
+        return around(blocks(*(part.render(min(cap, len(part.lines)))
+                               if isinstance(part, Listing) else part for part in parts)))
+
+    longest = max((len(part.lines) for part in parts if isinstance(part, Listing)), default=0)
+    return render(largest(lambda cap: text_fits(render(cap), edited=edited), longest))
 
 
 class RoomMissing(Exception):
@@ -37,7 +59,8 @@ class RoomMissing(Exception):
 
 class MeetingPosts:
     def __init__(self, services: Services, name: str, owner: str, details: Details,
-                 texts: MeetingTexts | None = None) -> None:
+                 texts: MeetingTexts | None = None, speaker: Speaker = no_speaker,
+                 taking_part: bool = False) -> None:
         """`name` scopes the transaction ids of its sends; `owner` (the feature) owns its
         tracked posts."""
         self.services = services
@@ -49,6 +72,10 @@ class MeetingPosts:
         self.jitsi = Jitsi(services.config.jitsi)
         self.texts = texts or MeetingTexts(services.i18n)
         self.edits = CoalescedEdits(services.chat)
+        self.speaker = speaker
+        # the parts other features add (minutes, questions, ...), if this kind takes them
+        self.meetings = meetings_of(services) if taking_part else Meetings()
+        self.taking_part = taking_part
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -89,13 +116,25 @@ class MeetingPosts:
         if occ.status == CANCELLED:
             return self.texts.cancelled_announcement(occ)
         url, names = self.jitsi.link(occ.conference), await self.named_answers(occ)
-        return fit_around(lambda details: self.texts.announcement(occ, url, names, details),
-                          await self.details(occ))
+        return fit_parts(lambda details: self.texts.announcement(occ, url, names, details),
+                         await self._announcement_parts(occ))
 
     async def overview(self, occ: Occurrence) -> str:
         url, names = self.jitsi.link(occ.conference), await self.named_answers(occ)
-        return fit_around(lambda details: self.texts.overview(occ, url, names, details),
-                          await self.details(occ), edited=False)
+        return fit_parts(lambda details: self.texts.overview(occ, url, names, details),
+                         await self._announcement_parts(occ), edited=False)
+
+    async def _announcement_parts(self, occ: Occurrence) -> list[str | Listing]:
+        return [await self.details(occ), *await self.meetings.announcement_parts(occ)]
+
+    async def summary_text(self, occurrence_id: int) -> str:
+        """Who took part, the feature's details and what the parts add (minutes, questions,
+        feedback): rendered again when a part changes after the end."""
+        occ = await db.get(self.store, occurrence_id)
+        assert occ is not None
+        names = self.names(occ.room_id, await db.attendees(self.store, occ.id))
+        parts = [await self.details(occ), *await self.meetings.summary_parts(occ)]
+        return fit_parts(lambda details: self.texts.summary(occ, names, details), parts)
 
     # --- the steps ---------------------------------------------------------------------------
 
@@ -118,8 +157,12 @@ class MeetingPosts:
 
     async def start(self, occ: Occurrence) -> None:
         room_id = await self.room_of(occ)
-        text = self.texts.start(occ, self.jitsi.link(occ.conference))
-        event_id = await self._send(occ, room_id, "start", text)
+        start = self.texts.start(occ, self.jitsi.link(occ.conference))
+        parts = await self.meetings.start_parts(occ)
+        text = fit_parts(lambda more: blocks(start, more), parts, edited=False)
+        speaker = await self.speaker(occ) if parts else None
+        event_id = await self._send(occ, room_id, "start", text,
+                                    mentions=[speaker] if speaker else None)
         await self.services.tracked.register(
             room_id, event_id, self.owner, START_POST, str(occ.id), open_until=self.last_day(occ)
         )
@@ -138,10 +181,20 @@ class MeetingPosts:
                 await widget.hide(self.chat, self.jitsi, room_id, occ.conference)
             except ChatError as err:
                 log.warning("cannot remove the Jitsi widget in %s: %s", room_id, err)
-        names = self.names(room_id, await db.attendees(self.store, occ.id))
-        summary = fit_around(lambda details: self.texts.summary(occ, names, details),
-                             await self.details(occ), edited=False)
-        await self._send(occ, room_id, "end", summary)
+        summary = await self.summary_text(occ.id)
+        event_id = await self._send(occ, room_id, "end", summary)
+        if not self.taking_part:
+            return
+        self.edits.shown(event_id, summary)  # kept up to date: a late note, a rating
+        await self.services.tracked.register(
+            room_id, event_id, self.owner, SUMMARY, str(occ.id), open_until=self.last_day(occ)
+        )
+
+    def refresh_summary(self, post: TrackedPost) -> None:
+        """What the summary shows changed (a late note, a rating): edit it soon."""
+        occurrence_id = int(post.subject)
+        self.edits.request(post.room_id, post.event_id,
+                           lambda: self.summary_text(occurrence_id))
 
     # --- changes ---------------------------------------------------------------------------
 

@@ -98,7 +98,9 @@ async def test_a_whole_month_from_announcement_to_summary(
         "announce", "reminder:1d", "reminder:15m", "start", "end")}
     assert await world.rows("SELECT id, status, start_utc FROM meeting_occurrences") == [
         (1, "done", "2027-01-05T17:00:00Z"), (2, "scheduled", "2027-02-02T17:00:00Z")]
-    assert [p.body[:1] for p in world.posts()] == ["📅", "⏰", "⏰", "🎥", "✅"]
+    await world.next_post("⭐")  # then who took part is asked for feedback (test_feedback.py)
+    assert [p.body[:1] for p in world.posts()] == ["📅", "⏰", "⏰", "🎥", "✅", "⭐"]
     bot_reactions = [s.event.key for s in anna.seen if getattr(s.event, "key", None)
-                     and s.event.sender == world.bot.user_id]
+                     and s.event.sender == world.bot.user_id
+                     and s.event.reacts_to != world.posts()[-1].event.event_id]
     assert bot_reactions == [*OFFERED, HERE]

@@ -134,5 +134,6 @@ async def test_a_webinar_from_proposal_to_summary(make_bot, members: dict[str, M
     await world.edit(post_id, has=["✅ Held on"])  # the proposal post says so too
     whois = await anna.ask(room, f"!whois {ben.user_id}")
     assert "Webinars given: 1" in whois.body
+    await world.post("⭐")  # the feedback post (issue 21): who took part rates it
     assert [p.body[:1] for p in anna.seen if world.is_post(p)] == [
-        "💡", "🎉", "📅", "⏰", "🎥", "✅"]
+        "💡", "🎉", "📅", "⏰", "🎥", "✅", "⭐"]

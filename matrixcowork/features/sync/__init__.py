@@ -49,7 +49,8 @@ class SyncFeature(Feature):
         self.store = services.store
         timing = Timing(config.announce_before, tuple(config.remind_before))
         self.engine = MeetingEngine(services, KIND, timing, feature=self.name,
-                                    label=_("monthly sync"), details=self.agenda_text)
+                                    label=_("monthly sync"), details=self.agenda_text,
+                                    taking_part=True)
         self.series = Series(
             self.engine, parse_recurrence(config.recurrence), services.clock.tz,
             config.title or services.i18n.t(_("Monthly sync")), config.duration, config.room,

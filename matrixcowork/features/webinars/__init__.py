@@ -65,7 +65,8 @@ class WebinarsFeature(Feature):
         timing = Timing(ANNOUNCE_AT_ONCE, tuple(self.config.reminders))
         self.engine = MeetingEngine(services, KIND, timing, feature=FEATURE,
                                     label=_("webinars"), details=self._details,
-                                    on_step=self._on_step)
+                                    on_step=self._on_step, speaker=self._speaker,
+                                    taking_part=True)
         self.proposals = Proposals(services, self.texts, self.engine)
         self.polls = DatePolls(services, self.texts)
         self.scheduling = Scheduling(services, self.engine, self.texts, self.polls,
@@ -97,6 +98,10 @@ class WebinarsFeature(Feature):
     async def _on_step(self, occ: Occurrence, step: str) -> None:
         if step == END:
             await self.scheduling.held(occ)
+
+    async def _speaker(self, occ: Occurrence) -> str | None:
+        webinar = await db.by_occurrence(self.store, occ.id)
+        return webinar.speaker_id if webinar else None
 
     async def _details(self, occ: Occurrence) -> str:
         webinar = await db.by_occurrence(self.store, occ.id)
