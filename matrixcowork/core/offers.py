@@ -58,6 +58,10 @@ async def _not_kept(user_id: str, since: date, how: str) -> None:
     return None
 
 
+async def _no_plans(first: date, last: date) -> list[tuple[date, str, str]]:
+    return []
+
+
 async def _no_round(user_id: str, on: bool) -> None:
     return None
 
@@ -196,3 +200,5 @@ async def _not_told(user_id: str) -> None:
 
 CARD_POSTED: Offer[Callable[[str], Awaitable[None]]] = Offer(
     "a card was posted", _not_told)  # requests': the organizers' note about the join shows it
+PLANS_BETWEEN: Offer[Callable[[date, date], Awaitable[list[tuple[date, str, str]]]]] = Offer(
+    "plans between", _no_plans)  # the check-in's: (day, user id, place name) from first to last

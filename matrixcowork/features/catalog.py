@@ -9,6 +9,7 @@ from .coffee import CoffeeFeature
 from .cowork import CoworkFeature
 from .digest import DigestFeature
 from .encryption import EncryptionFeature
+from .events import EventsFeature
 from .feedback import FeedbackFeature
 from .links import LinksFeature
 from .minutes import MinutesFeature
@@ -36,6 +37,7 @@ FEATURES: list[type[Feature]] = [
     CoworkFeature,
     EncryptionFeature,
     WebinarsFeature,
+    EventsFeature,
     LinksFeature,
     DigestFeature,
     PromptsFeature,

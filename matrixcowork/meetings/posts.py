@@ -167,6 +167,8 @@ class MeetingPosts:
             room_id, event_id, self.owner, START_POST, str(occ.id), open_until=self.last_day(occ)
         )
         await self._offer(room_id, event_id, (rsvp.HERE,))
+        if not self.texts.has_call(occ):
+            return
         try:
             await widget.show(self.chat, self.jitsi, room_id, occ.conference, occ.title)
         except ChatError as err:
@@ -174,7 +176,7 @@ class MeetingPosts:
 
     async def end(self, occ: Occurrence, widget_shown: bool) -> None:
         room_id = await self.room_of(occ)
-        if widget_shown:
+        if widget_shown and self.texts.has_call(occ):
             try:
                 await widget.hide(self.chat, self.jitsi, room_id, occ.conference)
             except ChatError as err:
