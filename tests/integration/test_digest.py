@@ -205,7 +205,11 @@ async def test_a_month_of_the_digest_matches_the_store(
     given = await anna.ask(general, f"!action {ben.user_id} Budget klären")
     assert given.body.startswith("Action 1 for ")
     name = given.body.removeprefix("Action 1 for ").split(":")[0]
+    planned = await ben.ask(general, "!plan 2027-01-13 onsite")
+    assert "Jan 13" in planned.body
     fifth = await digest_on(world, date(2027, 1, 11))
+    plans = next(line for line in fifth.split("\n") if line.startswith("- Wed, Jan 13"))
+    assert "Plans this week:" in fifth and plans.startswith(f"- Wed, Jan 13, 2027: {name} (")
     assert f"- {name}: Budget klären (#1)" in fifth
     await ben.ask(general, "!done 1")
     sixth = await digest_on(world, date(2027, 1, 25))  # the sync of Feb 2 is near again

@@ -20,6 +20,7 @@ from ...core.offers import (
     NEW_MEMBERS,
     NEXT_SYNC,
     OPEN_ACTIONS,
+    PLANS_BETWEEN,
     WEBINAR_NEWS,
     WebinarNews,
 )
@@ -81,6 +82,7 @@ class DigestFeature(Feature):
             newcomers=await offers.get(NEW_MEMBERS)(first, last),
             coffee=await offers.get(COFFEE_RESULT)(first, last),
             actions=await offers.get(OPEN_ACTIONS)(),
+            plans=await offers.get(PLANS_BETWEEN)(today, today + timedelta(days=6)),
         )
 
     async def post(self, now: datetime) -> str | None:
