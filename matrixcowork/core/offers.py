@@ -202,3 +202,13 @@ CARD_POSTED: Offer[Callable[[str], Awaitable[None]]] = Offer(
     "a card was posted", _not_told)  # requests': the organizers' note about the join shows it
 PLANS_BETWEEN: Offer[Callable[[date, date], Awaitable[list[tuple[date, str, str]]]]] = Offer(
     "plans between", _no_plans)  # the check-in's: (day, user id, place name) from first to last
+
+
+async def _all_in_the_room() -> dict[str, str]:
+    return {}
+
+
+REMINDER_CHOICES: Offer[Callable[[], Awaitable[dict[str, str]]]] = Offer(
+    "reminder choices", _all_in_the_room)
+"""The reminders': member -> "dm" or "off" for who chose so; everyone else is reminded in the
+meeting's room."""

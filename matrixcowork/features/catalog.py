@@ -17,6 +17,7 @@ from .people import PeopleFeature
 from .prompts import PromptsFeature
 from .questions import QuestionsFeature
 from .quiet import QuietFeature
+from .reminders import RemindersFeature
 from .requests import RequestsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
@@ -46,4 +47,5 @@ FEATURES: list[type[Feature]] = [
     QuestionsFeature,
     FeedbackFeature,
     UpdatesFeature,
+    RemindersFeature,
 ]
