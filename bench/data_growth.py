@@ -1,6 +1,6 @@
 """Data growth: `!who`, `!stats`, `!whois`'s last coworking day, the export and the calendar
 feed on 1, 10 and 100 years of history of a 500-member community (about 10,000, 100,000 and
-1,000,000 attendance rows; 36 meetings a year).
+1,000,000 attendance rows at two locations and remote, 15 plans a day; 36 meetings a year).
 
 The figures call the check-in feature's own verbs and renderers with a fixed "now", on a real
 database file; the baseline is the same work on the smallest store. Every statement they run is
@@ -41,7 +41,7 @@ from matrixcowork.features.webinars.listing import public_events
 from matrixcowork.ops.health import DB_FILE
 
 from .homeserver import DEFAULT_WORKDIR
-from .seed import member, migrated, seed
+from .seed import REGION, member, migrated, seed
 from .stats import meets, ratio
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -49,8 +49,8 @@ NOW = datetime(2026, 11, 30, 9, 30, tzinfo=TZ)  # a Monday: `!stats` sees a whol
 LIMIT_MS = 50.0
 MEMBER = member(1)
 FLAT, SLACK_MS = 2.0, 1.0  # "flat": largest <= FLAT x smallest + SLACK_MS (timer noise)
-GROWING = ("checkin_attendance", "tracked_posts", "tracked_reactions", "handled_events",
-           "meeting_occurrences", "webinars")
+GROWING = ("checkin_attendance", "checkin_plans", "tracked_posts", "tracked_reactions",
+           "handled_events", "meeting_occurrences", "webinars")
 
 
 async def timed(call: Callable[[], Awaitable[Any]], repeat: int) -> dict[str, float]:
@@ -72,7 +72,10 @@ class Workload:
         self.config = parse_config({
             "homeserver": "http://127.0.0.1:1", "user_id": "@bot:localhost", "password": "-",
             "admins": ["@orga:localhost"], "data_dir": str(data_dir), "language": "en",
-            "checkin": {"room": "coworking"}, "sync": {"room": "sync", "public": True},
+            "checkin": {"room": "coworking", "locations": [
+                {"key": "bielefeld", "name": "Bielefeld", "emoji": "\U0001F3E2"},
+                {"key": "detmold", "name": "Detmold", "emoji": "\U0001F3ED"}]},
+            "sync": {"room": "sync", "public": True},
             "webinars": {"room": "webinars"}, "rooms": [
                 {"key": key, "name": key, "alias": key}
                 for key in ("coworking", "sync", "webinars")],
@@ -84,7 +87,8 @@ class Workload:
     async def who(self) -> str:
         assert self.store
         day = NOW.date()
-        return self.render.who(day, await db.attendance_between(self.store, day, day))
+        return self.render.who(day, await db.attendance_between(self.store, day, day),
+                               await db.plans_between(self.store, day, day))
 
     async def stats(self) -> str:
         assert self.store
@@ -179,7 +183,7 @@ async def measure(workdir: Path, sizes: list[int], repeat: int = 30) -> dict[str
     for years in sorted(sizes):  # each size adds older years to the same store
         first = NOW.date() - timedelta(days=round(365.25 * years) - 1)
         started = time.perf_counter()
-        total += await asyncio.to_thread(seed, path, first, last, TZ)
+        total += await asyncio.to_thread(seed, path, first, last, TZ, REGION)
         last = first - timedelta(days=1)
         figures = await measure_size(work, path, repeat)
         figures.update(rows=total, seed_seconds=round(time.perf_counter() - started, 1))

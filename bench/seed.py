@@ -27,6 +27,12 @@ PER_DAY = 40
 COMMANDS_PER_DAY = 10
 ROOM = "!coworking:localhost"
 ONSITE, REMOTE = "\U0001F3E2", "\U0001F3E0"
+DETMOLD = "\U0001F3ED"
+OLD_PLACES = (("onsite", ONSITE, 0.4), ("remote", REMOTE, 1.0))
+"""(place key, its reaction, cumulative share): the config without locations."""
+REGION = (("bielefeld", ONSITE, 0.3), ("detmold", DETMOLD, 0.5), ("remote", REMOTE, 1.0))
+"""Two locations and remote, for the figures with locations."""
+PLANS_PER_DAY = 15  # members who planned the day ahead
 
 
 def member(i: int) -> str:
@@ -49,10 +55,12 @@ def working_days(first: date, last: date) -> Iterator[date]:
     return (day for day in _days(first, last) if day.weekday() < 5)
 
 
-def seed(path: Path, first: date, last: date, tz: ZoneInfo) -> int:
-    """Write the history of the working days from `first` to `last`; returns attendance rows."""
+def seed(path: Path, first: date, last: date, tz: ZoneInfo,
+         places: tuple[tuple[str, str, float], ...] = OLD_PLACES) -> int:
+    """Write the history of the working days from `first` to `last` at these places, and
+    the plans made for them; returns attendance rows."""
     rng = random.Random(first.toordinal() * 7919 + last.toordinal())
-    posts, reactions, attendance, handled = [], [], [], []
+    posts, reactions, attendance, handled, plans = [], [], [], [], []
     for day in working_days(first, last):
         post = f"$checkin-{day.isoformat()}"
         posts.append((post, ROOM, "checkin", "daily", day.isoformat(), day.isoformat(),
@@ -60,16 +68,18 @@ def seed(path: Path, first: date, last: date, tz: ZoneInfo) -> int:
         start = int(datetime.combine(day, time(9, 0), tz).timestamp())
         for n, i in enumerate(rng.sample(range(MEMBERS), rng.randint(PER_DAY - 10, PER_DAY + 10))):
             user, at = member(i), start + rng.randint(0, 4 * 3600)
-            onsite = rng.random() < 0.4
+            draw = rng.random()
+            place, key = next((p, k) for p, k, share in places if draw < share)
             by_reaction = rng.random() < 0.85
             note = f"working on item {n}" if rng.random() < 0.2 else None
-            attendance.append((day.isoformat(), user, "onsite" if onsite else "remote", at,
+            attendance.append((day.isoformat(), user, place, at,
                                "reaction" if by_reaction else "command", note))
             if by_reaction:
-                reactions.append((f"$r-{day.isoformat()}-{i}", post, user,
-                                  ONSITE if onsite else REMOTE, at * 1000))
+                reactions.append((f"$r-{day.isoformat()}-{i}", post, user, key, at * 1000))
+        for i in rng.sample(range(MEMBERS), PLANS_PER_DAY):
+            plans.append((member(i), day.isoformat(), rng.choice(places)[0], start - 86400))
         handled += [(f"$c-{day.isoformat()}-{k}", start) for k in range(COMMANDS_PER_DAY)]
-    _insert(path, posts, reactions, attendance, handled)
+    _insert(path, posts, reactions, attendance, handled, plans)
     _insert_meetings(path, first, last, tz)
     return len(attendance)
 
@@ -106,7 +116,7 @@ def _days(first: date, last: date) -> Iterator[date]:
 
 
 def _insert(path: Path, posts: list[tuple], reactions: list[tuple], attendance: list[tuple],
-            handled: list[tuple]) -> None:
+            handled: list[tuple], plans: list[tuple]) -> None:
     connection = sqlite3.connect(path)
     try:
         with connection:
@@ -121,5 +131,8 @@ def _insert(path: Path, posts: list[tuple], reactions: list[tuple], attendance: 
                 "VALUES (?, ?, ?, ?, ?, ?)", attendance)
             connection.executemany(
                 "INSERT INTO handled_events (event_id, handled_at) VALUES (?, ?)", handled)
+            connection.executemany(
+                "INSERT INTO checkin_plans (user_id, day, place, made_at) VALUES (?, ?, ?, ?)",
+                plans)
     finally:
         connection.close()

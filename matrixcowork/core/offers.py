@@ -58,6 +58,10 @@ async def _not_kept(user_id: str, since: date, how: str) -> None:
     return None
 
 
+async def _no_plans(first: date, last: date) -> list[tuple[date, str, str]]:
+    return []
+
+
 async def _no_round(user_id: str, on: bool) -> None:
     return None
 
@@ -196,3 +200,15 @@ async def _not_told(user_id: str) -> None:
 
 CARD_POSTED: Offer[Callable[[str], Awaitable[None]]] = Offer(
     "a card was posted", _not_told)  # requests': the organizers' note about the join shows it
+PLANS_BETWEEN: Offer[Callable[[date, date], Awaitable[list[tuple[date, str, str]]]]] = Offer(
+    "plans between", _no_plans)  # the check-in's: (day, user id, place name) from first to last
+
+
+async def _all_in_the_room() -> dict[str, str]:
+    return {}
+
+
+REMINDER_CHOICES: Offer[Callable[[], Awaitable[dict[str, str]]]] = Offer(
+    "reminder choices", _all_in_the_room)
+"""The reminders': member -> "dm" or "off" for who chose so; everyone else is reminded in the
+meeting's room."""

@@ -9,6 +9,7 @@ from .coffee import CoffeeFeature
 from .cowork import CoworkFeature
 from .digest import DigestFeature
 from .encryption import EncryptionFeature
+from .events import EventsFeature
 from .feedback import FeedbackFeature
 from .links import LinksFeature
 from .minutes import MinutesFeature
@@ -16,6 +17,7 @@ from .people import PeopleFeature
 from .prompts import PromptsFeature
 from .questions import QuestionsFeature
 from .quiet import QuietFeature
+from .reminders import RemindersFeature
 from .requests import RequestsFeature
 from .space import SpaceFeature
 from .status import StatusFeature
@@ -36,6 +38,7 @@ FEATURES: list[type[Feature]] = [
     CoworkFeature,
     EncryptionFeature,
     WebinarsFeature,
+    EventsFeature,
     LinksFeature,
     DigestFeature,
     PromptsFeature,
@@ -44,4 +47,5 @@ FEATURES: list[type[Feature]] = [
     QuestionsFeature,
     FeedbackFeature,
     UpdatesFeature,
+    RemindersFeature,
 ]

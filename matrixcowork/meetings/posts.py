@@ -17,6 +17,7 @@ from ..core.formatting import mention
 from ..core.i18n import Markup, escape
 from ..core.jitsi import Jitsi
 from ..core.limits import Listing, fit_around, largest, text_fits
+from ..core.offers import REMINDER_CHOICES
 from ..core.postedits import CoalescedEdits
 from ..core.rooms import display_name
 from ..core.services import Services
@@ -149,11 +150,20 @@ class MeetingPosts:
         await self._offer(room_id, event_id, rsvp.OFFERED)
 
     async def remind(self, occ: Occurrence, step: str, now: datetime) -> None:
+        """In the room, mentioning those who want it there; in direct chats for who chose so."""
         room_id = await self.room_of(occ)
         people = rsvp.who(await self.answers(occ), rsvp.YES, rsvp.MAYBE)
-        text = self.texts.reminder(occ, self.jitsi.link(occ.conference), occ.start - now,
-                                   self.pills(room_id, people))
-        await self._send(occ, room_id, step, text, mentions=people)
+        chosen = await self.services.offers.get(REMINDER_CHOICES)()
+        in_room = [p for p in people if p not in chosen]
+        named = [Markup(name) for name in self.names(room_id, [p for p in people if p in chosen])]
+        url, remaining = self.jitsi.link(occ.conference), occ.start - now
+        text = self.texts.reminder(occ, url, remaining, [*self.pills(room_id, in_room), *named])
+        await self._send(occ, room_id, step, text, mentions=in_room)
+        for person in people:
+            if chosen.get(person) == "dm":
+                await self.services.direct.send(
+                    person, self.texts.reminder(occ, url, remaining, []),
+                    txn=txn_for(self.name, str(occ.id), step, db.utc_text(occ.start), person))
 
     async def start(self, occ: Occurrence) -> None:
         room_id = await self.room_of(occ)
@@ -167,6 +177,8 @@ class MeetingPosts:
             room_id, event_id, self.owner, START_POST, str(occ.id), open_until=self.last_day(occ)
         )
         await self._offer(room_id, event_id, (rsvp.HERE,))
+        if not self.texts.has_call(occ):
+            return
         try:
             await widget.show(self.chat, self.jitsi, room_id, occ.conference, occ.title)
         except ChatError as err:
@@ -174,7 +186,7 @@ class MeetingPosts:
 
     async def end(self, occ: Occurrence, widget_shown: bool) -> None:
         room_id = await self.room_of(occ)
-        if widget_shown:
+        if widget_shown and self.texts.has_call(occ):
             try:
                 await widget.hide(self.chat, self.jitsi, room_id, occ.conference)
             except ChatError as err:

@@ -26,6 +26,11 @@ class MeetingTexts:
         self.i18n = i18n
         self.t = i18n.t
 
+    def has_call(self, occ: Occurrence) -> bool:
+        """Whether the meeting is a video call (its start puts the call at the top of the
+        room); a subclass says no for meetings in person."""
+        return True
+
     def when(self, occ: Occurrence, start: datetime | None = None) -> str:
         start = start or occ.start
         return f"{self.i18n.datetime(start)}–{self.i18n.time(start + occ.duration)}"

@@ -199,4 +199,19 @@ async def test_a_month_of_the_digest_matches_the_store(
     item = next(line for line in fourth.split("\n") if "Pizza" in line)
     assert item == "- " + f"{GRIEF} {'x' * 200}"[:99] + "…"  # cut to 100 characters
     assert [d.body for d in world.digests()] == [now, first, second, fourth]
+
+    # Jan 5: at the sync Anna gives Ben an action; the next digest lists it until it is done.
+    await world.bot.move_to(berlin(2027, 1, 5, 18, 5))
+    given = await anna.ask(general, f"!action {ben.user_id} Budget klären")
+    assert given.body.startswith("Action 1 for ")
+    name = given.body.removeprefix("Action 1 for ").split(":")[0]
+    planned = await ben.ask(general, "!plan 2027-01-13 onsite")
+    assert "Jan 13" in planned.body
+    fifth = await digest_on(world, date(2027, 1, 11))
+    plans = next(line for line in fifth.split("\n") if line.startswith("- Wed, Jan 13"))
+    assert "Plans this week:" in fifth and plans.startswith(f"- Wed, Jan 13, 2027: {name} (")
+    assert f"- {name}: Budget klären (#1)" in fifth
+    await ben.ask(general, "!done 1")
+    sixth = await digest_on(world, date(2027, 1, 25))  # the sync of Feb 2 is near again
+    assert "Next sync" in sixth and "Open actions" not in sixth and "Budget" not in sixth
     assert isinstance(world.feature(DigestFeature), DigestFeature)

@@ -29,7 +29,7 @@ async def test_german_help_is_one_short_line_per_topic_and_details_on_asking(
     lines = overview.body.splitlines()
     assert lines[0] == "Das kannst du hier tun:"
     assert [line for line in lines if line.startswith("- ")] == [
-        "- ✅ Check-in: !checkin … !checkout !stats !status !who",
+        "- ✅ Check-in: !checkin !checkout !plan … !stats !status !who",
         "- 👋 Leute: !find !intro !profile … !whois",
     ]
     assert lines[-1] == ("Einzelheiten: !help <Thema> oder !help <Befehl>, "
@@ -43,7 +43,9 @@ async def test_german_help_is_one_short_line_per_topic_and_details_on_asking(
     assert ("- !whois <Nutzer> – Zeig die Karte und Zahlen eines Mitglieds "
             "(z. B. !whois @anna:example.org)") in people.body.splitlines()
     checkin = (await ben.ask(room, "!help checkin")).body
-    assert "- !checkin [Notiz] – " in checkin and "(z. B. !checkin Angebot schreiben)" in checkin
+    assert "- !checkin [Ort und Notiz] – " in checkin
+    assert "(z. B. !checkin remote Angebot schreiben)" in checkin
+    assert "- !plan [Tag] [Ort] – " in checkin and "(z. B. !plan do remote, " in checkin
     one = (await ben.ask(room, "!help !profile skills")).body
     assert one.splitlines()[-1].startswith("- !profile skills <Fähigkeiten> – ")
     unknown = (await ben.ask(room, "!help kuchen")).body

@@ -265,6 +265,32 @@ async def test_questions_can_be_switched_off_and_reworded(
             await bot.stop()
 
 
+async def test_with_a_monthly_sync_the_welcome_asks_about_the_update_round(
+    synapse: DevServer, members: dict[str, Member], clock: FakeClock, tmp_path: Path,
+) -> None:
+    bots: list[Bot] = []
+    only_yes_or_no = {key: False for key in ("intro", "skills", "offer", "seek", "place")}
+    world = await make_world(synapse, members, clock, tmp_path, bots,
+                             sync={"room": "general"}, welcome={"questions": only_yes_or_no})
+    try:
+        ida, chat = await let_in(world, "ida")
+        assert chat.from_bot()[0].body.endswith("or ❌.")  # 1/2: the coffee roulette
+        await chat.answer("❌", "2/2 Before each monthly sync I can ask you")
+        again = await chat.answer("vielleicht", "Please answer ✅ or ❌")
+        assert await world.rows("SELECT user_id FROM updates_optin") == []
+        done = await chat.answer("ja", "Thank you!")
+
+        assert again.body.startswith("Please answer")
+        assert "Before each sync I will ask you for your update." in done.body
+        assert "coffee roulette" not in done.body
+        assert await world.rows("SELECT user_id FROM updates_optin") == [(ida.user_id,)]
+        assert await world.rows("SELECT user_id FROM coffee_members") == []
+    finally:
+        await world.close()
+        for bot in bots:
+            await bot.stop()
+
+
 async def test_the_welcome_in_an_encrypted_direct_chat_elements_way(
     synapse: DevServer, members: dict[str, Member], clock: FakeClock, tmp_path: Path,
 ) -> None:

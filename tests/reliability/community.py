@@ -37,6 +37,7 @@ def every_feature(**overrides: Any) -> dict[str, Any]:
         "coffee": {"room": "general"},
         "coworking": {"room": "coworking"},
         "webinars": {"room": "webinars"},
+        "events": {"room": "general"},
         "digest": {"room": "general"},
         "prompts": {"room": "general"},
         "quiet": {"room": "general"},

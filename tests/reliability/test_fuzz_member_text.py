@@ -55,6 +55,7 @@ FIELDS = [  # (command lines with {} for the member's text, in the room of this 
     (["!focus 25 {}"], "coworking"),
     (["!call {}", "!call end"], "general"),
     (["!agenda add {}", "!agenda"], "general"),
+    (["!event create {} | 2027-01-14 12:30 | {}", "!events", "!plan fri {}"], "general"),
 ]
 MARKUP = [f"*{MARK}*", f"_{MARK}_", f"**{MARK}**", f"`{MARK}`", f"[{MARK}](https://evil.example)",
           f"<b>{MARK}</b>", f"<img src=x alt={MARK}>", f"# {MARK}", f"{MARK}\n===",

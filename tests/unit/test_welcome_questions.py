@@ -14,7 +14,7 @@ from matrixcowork.features.welcome.questions import (
     questions,
 )
 
-EVERYTHING = PROFILE_FIELDS | {"coffee"}
+EVERYTHING = PROFILE_FIELDS | {"coffee", "updates"}
 
 
 @pytest.mark.parametrize(("body", "word"), [
@@ -37,10 +37,12 @@ def test_coffee_answers(body: str, yes: bool | None) -> None:
 def test_questions_switched_off_reworded_or_not_kept_by_any_feature() -> None:
     assert [q.key for q in questions({}, EVERYTHING)] == list(ORDER)
     asked = questions({"seek": False, "intro": "Was machst du so?"}, EVERYTHING)
-    assert [q.key for q in asked] == ["intro", "skills", "offer", "place", "coffee"]
+    assert [q.key for q in asked] == ["intro", "skills", "offer", "place", "coffee", "updates"]
     assert asked[0].text == "Was machst du so?" and asked[0].own
     assert not asked[1].own
-    assert [q.key for q in questions({}, PROFILE_FIELDS)] == list(ORDER[:-1])  # no coffee
+    assert [q.key for q in questions({}, PROFILE_FIELDS)] == list(ORDER[:-2])  # no coffee
+    assert [q.key for q in questions({}, PROFILE_FIELDS | {"updates"})][-2:] == [
+        "place", "updates"]  # no coffee roulette, but the update round
     assert questions({}, frozenset()) == []
 
 

@@ -21,7 +21,6 @@ from ...core.scheduling import Action, Cron
 from ...core.services import Services
 from ...core.tracked import TrackedPost
 from .config import CheckinConfig
-from .stats import MODES
 
 log = logging.getLogger(__name__)
 
@@ -97,11 +96,10 @@ class DailyPost:
         )
 
     async def _offer_reactions(self, post: TrackedPost) -> None:
-        """The bot reacts first, so members check in with one click on the existing reaction."""
-        reactions = self.config.reactions.items()
-        keys = [next((k for k, m in reactions if m == mode), None) for mode in MODES]
-        await self.services.chat.offer_reactions(
-            post.room_id, post.event_id, [key for key in keys if key is not None])
+        """The bot reacts first, so members check in with one click on the existing reaction:
+        one per location, then remote."""
+        keys = [place.emoji for place in self.config.places() if place.emoji]
+        await self.services.chat.offer_reactions(post.room_id, post.event_id, keys)
 
     async def _pin(self, post: TrackedPost) -> None:
         """Pin today's post in place of earlier check-ins, keeping everything else pinned."""

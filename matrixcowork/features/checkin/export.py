@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -25,12 +26,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FIELDS = ("day", "user_id", "mode", "checked_in_at", "source", "note")
 
 
-def records(rows: list[db.Attendance], tz: ZoneInfo) -> list[dict[str, Any]]:
+def records(rows: list[db.Attendance], tz: ZoneInfo,
+            place: Callable[[str], str] = str) -> list[dict[str, Any]]:
+    """`mode` is the place's key (`place` maps an old `onsite` to the first location, as the
+    bot does at its next start)."""
     return [
         {
             "day": row.day.isoformat(),
             "user_id": row.user_id,
-            "mode": row.mode,
+            "mode": place(row.mode),
             "checked_in_at": datetime.fromtimestamp(row.at, tz).isoformat(timespec="seconds"),
             "source": row.source,
             "note": row.note or "",
@@ -73,5 +77,6 @@ async def export_attendance(
         rows = await db.attendance_between(store, first, last)
     finally:
         await store.close()
-    write(records(rows, config.tz), fmt, out)
+    place = config.checkin.place_key if config.checkin else str
+    write(records(rows, config.tz, place), fmt, out)
     return len(rows)

@@ -17,9 +17,10 @@ async def last_day(store: Store, user_id: str) -> date | None:
 
 
 async def week(store: Store, first: date, last: date) -> CheckinWeek:
-    """Check-ins from `first` to `last` by mode, and how many people (for the digest)."""
+    """Check-ins from `first` to `last`, in person (at any location) and remote, and how many
+    people (for the digest)."""
     row = await store.fetch_one(
-        "SELECT COUNT(CASE WHEN mode = 'onsite' THEN 1 END) AS onsite, "
+        "SELECT COUNT(CASE WHEN mode != 'remote' THEN 1 END) AS onsite, "
         "COUNT(CASE WHEN mode = 'remote' THEN 1 END) AS remote, "
         "COUNT(DISTINCT user_id) AS members "
         "FROM checkin_attendance WHERE day BETWEEN ? AND ?",

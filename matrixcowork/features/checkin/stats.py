@@ -8,14 +8,12 @@ from datetime import date, timedelta
 
 from .db import Attendance
 
-MODES = ("onsite", "remote")
-
 
 @dataclass(frozen=True)
 class MemberFigures:
     user_id: str
     total: int
-    by_mode: dict[str, int]
+    by_mode: dict[str, int]  # place key -> check-ins (only places with some)
 
 
 @dataclass(frozen=True)
@@ -23,7 +21,7 @@ class MonthStats:
     month: date  # the first day of the month
     members: list[MemberFigures]  # most check-ins first
     total: int
-    by_mode: dict[str, int]
+    by_mode: dict[str, int]  # place key -> check-ins
     busiest_weekdays: list[int]  # 0 = Monday; all days that share the top count
 
     def of(self, user_id: str) -> MemberFigures | None:
@@ -57,4 +55,4 @@ def month_stats(month: date, rows: list[Attendance]) -> MonthStats:
 
 
 def _modes(counter: Counter[str]) -> dict[str, int]:
-    return {mode: counter[mode] for mode in MODES}
+    return {place: count for place, count in counter.items() if count}

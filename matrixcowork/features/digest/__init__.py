@@ -19,6 +19,8 @@ from ...core.offers import (
     COFFEE_RESULT,
     NEW_MEMBERS,
     NEXT_SYNC,
+    OPEN_ACTIONS,
+    PLANS_BETWEEN,
     WEBINAR_NEWS,
     WebinarNews,
 )
@@ -79,6 +81,8 @@ class DigestFeature(Feature):
             webinars=news,
             newcomers=await offers.get(NEW_MEMBERS)(first, last),
             coffee=await offers.get(COFFEE_RESULT)(first, last),
+            actions=await offers.get(OPEN_ACTIONS)(),
+            plans=await offers.get(PLANS_BETWEEN)(today, today + timedelta(days=6)),
         )
 
     async def post(self, now: datetime) -> str | None:

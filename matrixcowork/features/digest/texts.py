@@ -6,8 +6,8 @@ Every section is bounded (at most `MAX_LINES` lines, each member-typed text cut 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from ...core.i18n import I18n, _, escape, one_line
@@ -33,6 +33,10 @@ class Week:
     webinars: WebinarNews | None
     newcomers: Sequence[NewMember]
     coffee: CoffeeResult | None
+    actions: Mapping[str, Sequence[tuple[int, str]]] = field(default_factory=dict)
+    """Open actions of the minutes: owner -> (number, text)."""
+    plans: Sequence[tuple[date, str, str]] = ()
+    """The week's plans (`!plan`): day, member, place."""
 
 
 class DigestTexts:
@@ -43,9 +47,10 @@ class DigestTexts:
 
     def digest(self, week: Week) -> str | None:
         """The post, or None when no section has anything to say."""
-        sections = [s for s in (self.checkins(week.checkins), self.sync(week.sync),
+        sections = [s for s in (self.checkins(week.checkins), self.plans(week.plans),
+                                self.sync(week.sync),
                                 *self.webinars(week.webinars), self.newcomers(week.newcomers),
-                                self.coffee(week.coffee)) if s]
+                                self.coffee(week.coffee), self.actions(week.actions)) if s]
         if not sections:
             return None
         head = self.t(_("📰 **The week in our community** ({date})"),
@@ -96,6 +101,24 @@ class DigestTexts:
         return self._listed(self.t(_("**Welcome, new members:**")), [
             f"{short(self.name_of(p.user_id))}: {short(p.line)}" if p.line
             else short(self.name_of(p.user_id)) for p in people])
+
+    def plans(self, plans: Sequence[tuple[date, str, str]]) -> str | None:
+        if not plans:
+            return None
+        by_day: dict[date, list[str]] = {}
+        for day, user_id, place in sorted(plans):
+            by_day.setdefault(day, []).append(
+                f"{short(self.name_of(user_id))} ({short(place)})")
+        return self._listed(self.t(_("**Plans this week:**")), [
+            f"{escape(self.i18n.date(day))}: {', '.join(people)}"
+            for day, people in by_day.items()])
+
+    def actions(self, owners: Mapping[str, Sequence[tuple[int, str]]]) -> str | None:
+        lines = [f"{short(self.name_of(owner))}: {short(text)} (#{number})"
+                 for owner, items in sorted(owners.items()) for number, text in items]
+        if not lines:
+            return None
+        return self._listed(self.t(_("**Open actions:**")), lines)
 
     def coffee(self, result: CoffeeResult | None) -> str | None:
         if result is None or result.groups == 0:

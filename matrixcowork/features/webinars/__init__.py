@@ -235,7 +235,7 @@ class WebinarsFeature(Feature):
         await ctx.reply(" ".join(filter(None, [
             ctx.t(_("Cancelled: “{title}”."), title=webinar.title), told])))
 
-    @command("events", help=_("Upcoming syncs and webinars"),
+    @command("events", help=_("Upcoming syncs, webinars and member events"),
              topic=MEETINGS)
     async def events(self, ctx: CommandContext) -> None:
         await ctx.reply(await self.views.upcoming(self.services.clock.now()))

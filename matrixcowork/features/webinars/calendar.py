@@ -52,7 +52,9 @@ def _vevent(event: PublicEvent, tz: ZoneInfo, now: datetime, speaker_label: str)
     vevent.add("transp", "OPAQUE")
     vevent.add("class", "PUBLIC")
     vevent.add("description", description(event, speaker_label))
-    if not event.cancelled:
+    if not event.cancelled and event.place:
+        vevent.add("location", event.place)
+    elif not event.cancelled:
         vevent.add("url", event.link)
         vevent.add("location", event.link)
     return vevent
@@ -65,5 +67,5 @@ def description(event: PublicEvent, speaker_label: str) -> str:
     if event.description:
         parts.append(event.description)
     if not event.cancelled:
-        parts.append(event.link)
+        parts.append(event.place or event.link)
     return "\n\n".join(parts)

@@ -9,20 +9,21 @@ from datetime import datetime, timedelta
 from aiohttp import web
 
 from ...core.formatting import link
-from ...core.i18n import _
+from ...core.i18n import Markup, _
 from ...core.limits import fit
 from ...core.services import Services
 from ...meetings import db as meetings
 from ...meetings.engine import MeetingEngine
 from . import db
 from .calendar import build_calendar
-from .listing import SYNC, WEBINAR, PublicEvent, public_events
+from .listing import EVENT, SYNC, WEBINAR, PublicEvent, place_of, public_events
 from .page import render_page
 from .texts import WebinarTexts
 
 FEED_PAST = timedelta(days=90)  # the feed keeps recent events, so calendars keep them too
 MAX_EVENTS = 10
 FEED, PAGE = "calendar.ics", ""
+KIND_EMOJI = {WEBINAR: "🎤", SYNC: "📅", EVENT: "🧑‍🤝‍🧑"}
 Votes = Callable[[db.Webinar], Awaitable[int]]
 
 
@@ -72,9 +73,10 @@ class EventViews:
                    len(open_), edited=False)  # the best-voted proposals that fit
 
     async def upcoming(self, now: datetime) -> str:
-        """The next syncs and webinars that are not over, with their links."""
+        """The next syncs, webinars and member events that are not over, with their links
+        (or, for an event in person, its place)."""
         found = []
-        for kind in (SYNC, WEBINAR):
+        for kind in (SYNC, WEBINAR, EVENT):
             found += [occ for occ in await meetings.scheduled(self.store, kind) if occ.end > now]
         found.sort(key=lambda occ: (occ.start, occ.id))
         if not found:
@@ -82,12 +84,14 @@ class EventViews:
         lines = []
         for occ in found[:MAX_EVENTS]:
             webinar = await db.by_occurrence(self.store, occ.id) if occ.kind == WEBINAR else None
-            title = self.t(_("{title} with {speaker}"), title=occ.title,
-                           speaker=self.name_of(webinar.speaker_id)) if webinar else occ.title
+            title = Markup(self.t(_("{title} with {speaker}"), title=occ.title,  # escaped once
+                                  speaker=self.name_of(webinar.speaker_id))) if webinar \
+                else occ.title
+            place = place_of(occ) if occ.kind == EVENT else None
             lines.append(self.t(_("- {emoji} {when}: **{title}** – {link}"),
-                                emoji="🎤" if webinar else "📅",
+                                emoji=KIND_EMOJI.get(occ.kind, "📅"),
                                 when=self.engine.when(occ), title=title,
-                                link=link(self.engine.link(occ))))
+                                link=place if place else link(self.engine.link(occ))))
         return self.t(_("**Coming up**")) + "\n\n" + "\n".join(lines)
 
     def addresses(self) -> str:
@@ -119,7 +123,7 @@ class EventViews:
         now = self.services.clock.now()
         events = [e for e in await public_events(self.services, now - timedelta(days=1),
                                                  self.public_name, self.engine.link)
-                  if e.kind == WEBINAR and e.end > now]
+                  if e.kind in (WEBINAR, EVENT) and e.end > now]
         page = render_page(events, self.services.i18n, self.community(), FEED)
         return web.Response(text=page, content_type="text/html", charset="utf-8",
                             headers={"Cache-Control": "max-age=60"})

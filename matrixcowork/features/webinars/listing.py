@@ -1,8 +1,9 @@
-"""What the public sees: webinars (and the sync, if the config calls it public) as plain
-records for the calendar feed and the web page.
+"""What the public sees: webinars (and the sync, if the config calls it public, and member
+events their makers marked public) as plain records for the calendar feed and the web page.
 
-Occurrences come from the meeting engine's table through `meetings.db`; the sync feature is
-not imported: `sync.public` in the config decides whether its occurrences are listed.
+Occurrences come from the meeting engine's table through `meetings.db`; the sync and events
+features are not imported: `sync.public` in the config decides whether the sync's occurrences
+are listed, and a member event's occurrence carries `public` and its `place` in its extra.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ...meetings import db as meetings
 from ...meetings.db import CANCELLED, Occurrence
 from . import db
 
-WEBINAR, SYNC = "webinar", "sync"
+WEBINAR, SYNC, EVENT = "webinar", "sync", "event"
 Link = Callable[[Occurrence], str]  # the meeting's call
 
 
@@ -32,6 +33,13 @@ class PublicEvent:
     sequence: int  # bumped on every change a calendar must notice
     speaker: str | None = None
     description: str = ""
+    place: str | None = None  # where people meet in person; None: the video call
+
+
+def place_of(occ: Occurrence) -> str | None:
+    """A member event's place (its occurrence's extra), None for a video call."""
+    place = occ.extra.get("place")
+    return place if isinstance(place, str) and place else None
 
 
 async def public_events(services: Services, since: datetime,
@@ -47,6 +55,10 @@ async def public_events(services: Services, since: datetime,
     if config.sync and config.sync.public:
         found += [_sync_event(services, occ, link)
                   for occ in await meetings.starting_from(services.store, SYNC, since)]
+    if config.events:
+        found += [_member_event(services, occ, link)
+                  for occ in await meetings.starting_from(services.store, EVENT, since)
+                  if occ.extra.get("public") is True]
     return sorted(found, key=lambda e: (e.start, e.uid))
 
 
@@ -68,4 +80,14 @@ def _sync_event(services: Services, occ: Occurrence, link: Link) -> PublicEvent:
         uid=f"sync-{occ.id}@{services.config.server_name}", kind=SYNC, title=occ.title,
         start=occ.start, end=occ.end, link=link(occ), cancelled=cancelled,
         sequence=occ.changes,
+    )
+
+
+def _member_event(services: Services, occ: Occurrence, link: Link) -> PublicEvent:
+    """A member event's SEQUENCE is how often it was moved or cancelled, like the sync's."""
+    place = place_of(occ)
+    return PublicEvent(
+        uid=f"event-{occ.id}@{services.config.server_name}", kind=EVENT, title=occ.title,
+        start=occ.start, end=occ.end, link="" if place else link(occ),
+        cancelled=occ.status == CANCELLED, sequence=occ.changes, place=place,
     )

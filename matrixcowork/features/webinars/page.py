@@ -102,7 +102,10 @@ def _item(event: PublicEvent, t: PageTexts, i18n: I18n) -> str:
         lines.append(f"<p>{speaker}</p>")
     if event.description:
         lines.append(f'<p class="description">{html.escape(event.description)}</p>')
-    if not event.cancelled:
+    if not event.cancelled and event.place:
+        where = t(_("Where: {place}"), place=event.place)
+        lines.append(f"<p>{where}</p>")
+    elif not event.cancelled:
         join = t(_("Join the video call"))
         lines.append(f'<p><a class="join" href="{html.escape(event.link)}">{join}'
                      f'<span class="visually-hidden">: {title}</span></a></p>')

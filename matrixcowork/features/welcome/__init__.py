@@ -21,7 +21,13 @@ from ...core.chat import txn_for
 from ...core.commands import CommandContext, command
 from ...core.direct import Conversation, ReplyHandler
 from ...core.i18n import _
-from ...core.offers import JOIN_COFFEE, MEMBER_CARD_IF_ANY, POST_INTRO, WRITE_PROFILE
+from ...core.offers import (
+    JOIN_COFFEE,
+    MEMBER_CARD_IF_ANY,
+    POST_INTRO,
+    UPDATE_ROUND,
+    WRITE_PROFILE,
+)
 from ...core.rooms import display_name
 from ...core.services import Services
 from ...core.topics import PEOPLE
@@ -65,7 +71,8 @@ class WelcomeFeature(Feature):
     def _questions(self) -> list[Question]:
         offers = self.services.offers
         available = (PROFILE_FIELDS if offers.provided(WRITE_PROFILE) else frozenset()) | (
-            {"coffee"} if offers.provided(JOIN_COFFEE) else set())
+            {"coffee"} if offers.provided(JOIN_COFFEE) else set()) | (
+            {"updates"} if offers.provided(UPDATE_ROUND) else set())
         return questions(self.config.questions, frozenset(available))
 
     # --- starting ---------------------------------------------------------------------------
@@ -150,25 +157,29 @@ class WelcomeFeature(Feature):
     async def _keep(self, user: str, key: str, body: str, state: dict) -> str | None:
         """Store one answer where it belongs; the problem if it cannot be kept as it is."""
         offers = self.services.offers
-        if key == "coffee":
+        if key in ("coffee", "updates"):
             yes = coffee_answer(body)
             if yes is None:
                 return self.texts.coffee_again()
-            if yes:
+            if yes and key == "coffee":
                 state["coffee"] = await offers.get(JOIN_COFFEE)(user)
+            elif key == "updates":
+                await offers.get(UPDATE_ROUND)(user, yes)
+                state["updates"] = yes
             return None
         return await offers.get(WRITE_PROFILE)(user, key, body)
 
     async def _finish(self, user: str, state: dict, txn: str) -> None:
         offers = self.services.offers
         card = await offers.get(MEMBER_CARD_IF_ANY)(user)
+        coffee, updates = bool(state.get("coffee")), bool(state.get("updates"))
         if card is None:
-            text = self.texts.nothing_to_show()
+            text = self.texts.nothing_to_show(coffee, updates)
         else:
             posted = await offers.get(POST_INTRO)(user, txn_for("welcome intro", user,
                                                                  str(state.get("run", 1))))
             text = self.texts.done(card, self._intro_room_name() if posted else None,
-                                   bool(state.get("coffee")))
+                                   coffee, updates)
         await self.services.direct.send(user, text, txn=txn)
         await self._end(user)
 

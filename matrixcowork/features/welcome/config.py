@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from ...core.config import Section
 
-QuestionKey = Literal["intro", "skills", "offer", "seek", "place", "coffee"]
+QuestionKey = Literal["intro", "skills", "offer", "seek", "place", "coffee", "updates"]
 
 
 class WelcomeConfig(Section):

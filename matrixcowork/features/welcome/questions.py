@@ -2,7 +2,7 @@
 
 One question at a time, in a fixed order; each answer is one message. "skip" skips, "back" goes
 back, "stop" ends (in English and German, whatever the community's language), and the coffee
-question takes ✅/❌ or yes/no.
+and update round questions take ✅/❌ or yes/no.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ...core.emoji import normalize_key
 from ...core.i18n import _
 
-ORDER = ("intro", "skills", "offer", "seek", "place", "coffee")
+ORDER = ("intro", "skills", "offer", "seek", "place", "coffee", "updates")
 PROFILE_FIELDS = frozenset({"intro", "skills", "offer", "seek", "place"})
 ASK = {
     "intro": _("What do you do? A sentence or two, as you would tell it over a coffee."),
@@ -24,6 +24,9 @@ ASK = {
     "place": _("Do you work on site (at which location?) or remotely?"),
     "coffee": _("Would you like to join the coffee roulette, a video coffee with a random "
                 "member every few weeks? Answer ✅ or ❌."),
+    "updates": _("Before each monthly sync I can ask you three short questions (what moved, "
+                 "where you need help, what you can offer), so you take part even if you "
+                 "cannot come. Would you like that? Answer ✅ or ❌."),
 }
 CONTROLS = {
     "skip": "skip", "überspringen": "skip", "ueberspringen": "skip",

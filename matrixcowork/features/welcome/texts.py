@@ -35,22 +35,27 @@ class WelcomeTexts:
                              "{welcome} starts the questions again."),
                            profile=self.code("profile"), welcome=self.code("welcome"))
 
-    def done(self, card: str, room_name: str | None, coffee: bool) -> str:
+    def done(self, card: str, room_name: str | None, coffee: bool, updates: bool) -> str:
         t = self.i18n.t
         lines = [t(_("Thank you! This is your card:")), card]
         if room_name:
             lines.append(t(_("It is in {room} now, so the others can get to know you."),
                            room=room_name))
-        if coffee:
-            lines.append(t(_("You are in the coffee roulette ☕.")))
+        lines += self.joined(coffee, updates)
         lines.append(t(_("Change it any time with {profile} and {intro}."),
                        profile=self.code("profile"), intro=self.code("intro")))
         return "\n\n".join(lines)
 
-    def nothing_to_show(self) -> str:
-        return self.i18n.t(_("Thank you! You skipped every question; {intro} and {profile} "
-                             "are there whenever you like."),
-                           intro=self.code("intro"), profile=self.code("profile"))
+    def joined(self, coffee: bool, updates: bool) -> list[str]:
+        t = self.i18n.t
+        return ([t(_("You are in the coffee roulette ☕."))] if coffee else []) + (
+            [t(_("Before each sync I will ask you for your update."))] if updates else [])
+
+    def nothing_to_show(self, coffee: bool, updates: bool) -> str:
+        return "\n\n".join([self.i18n.t(_(
+            "Thank you! You skipped every question; {intro} and {profile} are there whenever "
+            "you like."), intro=self.code("intro"), profile=self.code("profile")),
+            *self.joined(coffee, updates)])
 
     def reminder(self) -> str:
         return self.i18n.t(_("Still there? 🙂 I would love to hear your answer, or write "
