@@ -12,7 +12,7 @@ import pytest
 from matrixcowork.core.clock import FakeClock
 from matrixcowork.ops.devserver import DevServer
 
-from .helpers import Bot, Member, berlin, bot_config, make_member
+from .helpers import Bot, EncryptedMember, Member, berlin, bot_config, make_member
 
 
 # For tests/reliability. Here because pytest reads options only from the conftests it loads at
@@ -54,6 +54,17 @@ async def members(synapse: DevServer) -> AsyncIterator[dict[str, Member]]:
     yield created
     for member in created.values():
         await member.close()
+
+
+@pytest.fixture
+async def dora(synapse: DevServer, tmp_path: Path) -> AsyncIterator[EncryptedMember]:
+    """A member whose app encrypts like Element (the bot's direct chats are encrypted)."""
+    keys = tmp_path / "dora-keys"
+    keys.mkdir()
+    member = await make_member(synapse, "dora", encrypted=True, store_dir=keys)
+    assert isinstance(member, EncryptedMember)
+    yield member
+    await member.close()
 
 
 @pytest.fixture

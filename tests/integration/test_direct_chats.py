@@ -4,17 +4,12 @@ Element's (the bot makes its direct chats encrypted, as Element does)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from nio import RoomMessageNotice
 
 from matrixcowork.core.chat import txn_for
 from matrixcowork.core.direct import Conversation
 from matrixcowork.features import Feature
-from matrixcowork.ops.devserver import DevServer
-from tests.helpers import Bot, EncryptedMember, Member, Seen, make_member
+from tests.helpers import Bot, EncryptedMember, Member, Seen
 
 from .test_encryption import encrypted_dm
 
@@ -34,15 +29,6 @@ class Echo(Feature):
         await direct.send(conversation.user_id, f"Answer {step}: {body[:20]}",
                           txn=txn_for("echo", event_id))
 
-
-@pytest.fixture
-async def dora(synapse: DevServer, tmp_path: Path) -> AsyncIterator[EncryptedMember]:
-    keys = tmp_path / "dora-keys"
-    keys.mkdir()
-    member = await make_member(synapse, "dora", encrypted=True, store_dir=keys)
-    assert isinstance(member, EncryptedMember)
-    yield member
-    await member.close()
 
 
 def from_bot(member: Member, bot: Bot, room_id: str) -> list[Seen]:

@@ -4,25 +4,9 @@ chose the room."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from matrixcowork.ops.devserver import DevServer
-from tests.helpers import EncryptedMember, Member, berlin, make_member
+from tests.helpers import EncryptedMember, Member, berlin
 
 from .sync_world import MAYBE, YES, mentioned, nick, sync_world
-
-
-@pytest.fixture
-async def dora(synapse: DevServer, tmp_path: Path) -> AsyncIterator[EncryptedMember]:
-    keys = tmp_path / "dora-keys"
-    keys.mkdir()
-    member = await make_member(synapse, "dora", encrypted=True, store_dir=keys)
-    assert isinstance(member, EncryptedMember)
-    yield member
-    await member.close()
 
 
 async def test_reminders_reach_each_member_where_they_chose(

@@ -14,7 +14,6 @@ from babel.numbers import format_decimal
 from ...core.arguments import one_line
 from ...core.chat import txn_for
 from ...core.commands import Arg, CommandContext, command
-from ...core.config import Config
 from ...core.formatting import command_text
 from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
@@ -25,9 +24,8 @@ from ...core.services import Services
 from ...core.topics import MEETINGS
 from ...core.tracked import Reaction, ReactionDeclaration, ReactionKind, TrackedPost, normalize_key
 from ...meetings.db import DONE, Occurrence
-from ...meetings.directory import meetings_of
 from ...meetings.steps import END
-from .. import Feature
+from ..meeting_parts import MeetingPartFeature
 from . import db
 
 NAME = "feedback"
@@ -41,20 +39,13 @@ MAX_COMMENTS = 3  # per person and meeting
 SHOWN_MEETINGS = 6  # in `!stats meetings`
 
 
-class FeedbackFeature(Feature):
+class FeedbackFeature(MeetingPartFeature):
     name = NAME
     migrations = db.MIGRATIONS
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)
-        self.store = services.store
-        self.meetings = meetings_of(services)
-        self.meetings.add_part(self)
         self.edits = CoalescedEdits(services.chat)
-
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.sync is not None or config.webinars is not None
 
     def reactions(self) -> dict[str, ReactionDeclaration]:
         # Webinar guests may have taken part: anyone's reaction is read, and only those who

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from ...core.arguments import integer, one_line, user_id
 from ...core.commands import Arg, ArgError, CommandContext, command
-from ...core.config import Config
 from ...core.formatting import command_text, mention
 from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
@@ -22,8 +21,7 @@ from ...core.rooms import display_name
 from ...core.services import Services
 from ...core.topics import MEETINGS
 from ...meetings.db import Occurrence
-from ...meetings.directory import meetings_of
-from .. import Feature
+from ..meeting_parts import MeetingPartFeature
 from . import db
 from .db import ACTION, DECISION, NOTE, Entry
 
@@ -42,20 +40,13 @@ def owner_and_text(raw: str, ctx: CommandContext) -> tuple[str | None, str]:
     return None, one_line(MAX_TEXT)(raw, ctx)
 
 
-class MinutesFeature(Feature):
+class MinutesFeature(MeetingPartFeature):
     name = "minutes"
     migrations = db.MIGRATIONS
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)
-        self.store = services.store
-        self.meetings = meetings_of(services)
-        self.meetings.add_part(self)
         services.offers.provide(OPEN_ACTIONS, self.open_actions_by_owner)
-
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.sync is not None or config.webinars is not None
 
     async def open_actions_by_owner(self) -> dict[str, list[tuple[int, str]]]:
         """For the update round, which reminds the owners."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 from ...core.arguments import integer, one_line
 from ...core.chat import txn_for
 from ...core.commands import Arg, CommandContext, command
-from ...core.config import Config
 from ...core.formatting import command_text, mention
 from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
@@ -23,8 +22,7 @@ from ...core.services import Services
 from ...core.topics import MEETINGS
 from ...core.tracked import Reaction, ReactionDeclaration, ReactionKind, TrackedPost
 from ...meetings.db import DONE, Occurrence
-from ...meetings.directory import meetings_of
-from .. import Feature
+from ..meeting_parts import MeetingPartFeature
 from . import db
 from .db import Question
 
@@ -35,20 +33,13 @@ MAX_TEXT = 300
 MAX_PER_MEMBER = 5  # per meeting; organizers may ask more
 
 
-class QuestionsFeature(Feature):
+class QuestionsFeature(MeetingPartFeature):
     name = NAME
     migrations = db.MIGRATIONS
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)
-        self.store = services.store
-        self.meetings = meetings_of(services)
-        self.meetings.add_part(self)
         self.edits = CoalescedEdits(services.chat)
-
-    @classmethod
-    def enabled(cls, config: Config) -> bool:
-        return config.sync is not None or config.webinars is not None
 
     def reactions(self) -> dict[str, ReactionDeclaration]:
         return {QUESTION: ReactionKind(self.on_vote, Access.MEMBER)}  # members vote
