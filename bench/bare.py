@@ -8,6 +8,9 @@ room at the homeserver, and the faster one would always slow the other down. Run
 own, like the bot, so neither shares an event loop with the driver.
 
 Like the bot, it keeps its sync token (in `--since-file`) and resumes from it after a restart.
+A resumed sync that is `limited` (more happened than its timeline holds) is completed by paging
+back through `/messages` to the last event the previous run saw (kept next to the token), so
+the floor receives every event made while it was down, as the catch-up benchmark needs.
 
     python -m bench.bare --homeserver URL --user-id ID --device-id D --token-file F --room R
         --since-file F --out records.jsonl [--no-echo]
@@ -21,7 +24,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nio import AsyncClient, AsyncClientConfig, SyncResponse
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    MessageDirection,
+    RoomMessagesResponse,
+    SyncResponse,
+)
 
 from .processes import JsonLines, until_signal
 
@@ -35,24 +44,60 @@ async def run(args: argparse.Namespace, out: JsonLines, token: str, since: str |
     client = AsyncClient(args.homeserver, args.user_id, config=config)
     client.restore_login(args.user_id, args.device_id, token)
     since_file = Path(args.since_file)
+    last_file = since_file.with_suffix(".last")
     try:
         response = await client.sync(timeout=0, sync_filter=FILTER if since else FIRST_FILTER,
                                      since=since, full_state=True)
         arrived = time.time()
         if isinstance(response, SyncResponse):
+            if since and last_file.exists():
+                await page_back(client, args.room, response, last_file.read_text().strip(), out)
             await handle(client, args, response, arrived, out, echo=False)
-            await asyncio.to_thread(since_file.write_text, response.next_batch)
+            await keep(since_file, last_file, args.room, response)
         out.write("live")
         while True:
             response = await client.sync(timeout=30_000, sync_filter=FILTER)
             arrived = time.time()
             if isinstance(response, SyncResponse):
                 await handle(client, args, response, arrived, out, echo=args.echo)
-                await asyncio.to_thread(since_file.write_text, response.next_batch)
+                await keep(since_file, last_file, args.room, response)
             else:
                 await asyncio.sleep(0.5)
     finally:
         await client.close()
+
+
+async def keep(since_file: Path, last_file: Path, room_id: str, response: SyncResponse) -> None:
+    """The token to resume from, and the room's last event seen (where paging back stops)."""
+    await asyncio.to_thread(since_file.write_text, response.next_batch)
+    joined = response.rooms.join.get(room_id)
+    if joined is not None and joined.timeline.events:
+        await asyncio.to_thread(last_file.write_text, joined.timeline.events[-1].event_id)
+
+
+async def page_back(client: AsyncClient, room_id: str, response: SyncResponse, last_seen: str,
+                    out: JsonLines) -> None:
+    """The events a limited timeline left out: /messages backwards to the last one seen."""
+    joined = response.rooms.join.get(room_id)
+    if joined is None or not joined.timeline.limited:
+        return
+    start = joined.timeline.prev_batch
+    while start:
+        page = await client.room_messages(room_id, start=start, limit=1000,
+                                          direction=MessageDirection.back)
+        if not isinstance(page, RoomMessagesResponse):
+            await asyncio.sleep(0.5)
+            continue
+        arrived = time.time()
+        sources = []
+        for event in page.chunk:
+            if event.event_id == last_seen:
+                start = None
+                break
+            sources.append(event.source)
+        out.write_many([record(source, arrived) for source in sources])
+        if start is not None:
+            start = page.end if page.chunk else None
 
 
 async def handle(client: AsyncClient, args: argparse.Namespace, response: SyncResponse,

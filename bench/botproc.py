@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 from typing import Any
 
 from matrixcowork.app import App
@@ -60,7 +61,19 @@ def main() -> None:
     args = parser.parse_args()
     out = JsonLines(args.out)
     install_stamps(out)
-    asyncio.run(until_signal(run(args.config, out)))
+    profile = os.environ.get("BENCH_PROFILE")  # a cProfile of the whole run, for finding costs
+    if not profile:
+        asyncio.run(until_signal(run(args.config, out)))
+        return
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        asyncio.run(until_signal(run(args.config, out)))
+    finally:
+        profiler.disable()
+        profiler.dump_stats(profile)
 
 
 if __name__ == "__main__":

@@ -118,9 +118,9 @@ class Workload:
         """What a reaction and a command read besides their writes: the post, the member's
         reactions to it, the member's day, whether the command was handled."""
         assert self.store
-        everyone = SimpleNamespace(allows=lambda user, access: True)  # the bench's members
+        everyone: Any = SimpleNamespace(allows=lambda user_id, access: True)
         tracked = TrackedPosts(self.store, None, FakeClock(TZ, NOW),  # type: ignore[arg-type]
-                               everyone)  # type: ignore[arg-type]
+                               everyone)
         post = await tracked.find("checkin", "daily", NOW.date().isoformat())
         assert post is not None
         await tracked.get(post.event_id)

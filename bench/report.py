@@ -6,6 +6,9 @@ from typing import Any
 
 from .stats import ratio
 
+CPU_TARGET = 1.5  # CPU per reaction, x the floor's
+START_TARGET = 1.3  # process start to live, x bare nio's
+
 
 def _lat(s: dict[str, Any]) -> str:
     if not s.get("n"):
@@ -28,15 +31,44 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
             f"{burst['p95_ratio']:.2f}", f"≤ 1.2, {burst['lost']} lost", burst["verdict"]])
         cpu = burst.get("cpu_ms_per_reaction")
         if cpu:
+            cpu_ratio = ratio(cpu['bot'], cpu['bare'])
             table.append(["CPU per reaction during the burst (ms)", f"{cpu['bot']:.2f}",
-                          f"{cpu['bare']:.2f} (floor)", f"{ratio(cpu['bot'], cpu['bare']):.1f}",
-                          "none", "-"])
+                          f"{cpu['bare']:.2f} (floor)", f"{cpu_ratio:.1f}", "≤ 1.5",
+                          "ok" if cpu_ratio <= CPU_TARGET else "over"])
     trip = results.get("command_roundtrip")
     if trip:
         table.append([
             f"`{trip['command']}` round trip, {trip['commands']} commands (ms, p50 / p95 / max)",
-            _lat(trip["bot_ms"]), _lat(trip["echo_ms"]) + " (echo)", f"{trip['p95_ratio']:.2f}",
-            f"≤ 1.2, unanswered {trip['unanswered']['bot']}", trip["verdict"]])
+            _lat(trip["bot_ms"]), _lat(trip["echo_ms"]) + " (echo)",
+            f"{trip['p95_ratio']:.2f} (p50 {trip.get('p50_over_ms', 0):+.0f} ms)",
+            f"p95 ≤ 1.10, p50 ≤ +5 ms, unanswered {trip['unanswered']['bot']}",
+            trip["verdict"]])
+    catchup = results.get("catchup")
+    if catchup:
+        table.append([
+            f"catch-up: {catchup['events']} events made while down, process start to the "
+            f"last handled (s; bot live at {catchup['bot_live_s']:.1f} s)",
+            f"{catchup['bot_s']:.1f}", f"{catchup['bare_s']:.1f} (bare nio receiving all)",
+            f"{catchup['ratio']:.2f}",
+            f"≤ 1.2, lost {catchup['lost']}, doubled {catchup['doubled']}",
+            catchup["verdict"]])
+    scale = results.get("scale")
+    if scale:
+        for key, what in (("who", "`!who`"), ("edit", "check-in post's edit")):
+            figure = scale[key]
+            cut = ", cut to plain text to fit 64 KB" if figure["cut_to_plain"] else ""
+            table.append([
+                f"{what} with {scale['members']} checked in, of {scale['members']} members in "
+                f"space and room (CPU ms, warm / first{cut})",
+                f"{figure['cpu_ms']:.1f} / {figure['cold_cpu_ms']:.0f}", "", "",
+                "≤ 10 ms", figure["verdict"]])
+        memory = results.get("memory_start")
+        if memory and "rooms_rss_mb" in scale:
+            estimate = memory["rss_mb"]["bot_month"] + scale["rooms_rss_mb"]
+            table.append([
+                f"RSS with {scale['members']} members in space and room (MB: the bot's after "
+                f"the month + {scale['rooms_rss_mb']:.0f} MB for nio's two member lists)",
+                f"{estimate:.0f}", "", "", "≤ 100 MB", "ok" if estimate <= 100 else "over"])
     growth = results.get("data_growth")
     if growth:
         table += _growth_rows(growth)
@@ -52,7 +84,9 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
             "start: process to live / to first handled event (s)",
             f"{start['bot_to_live']:.1f} / {start['bot_to_first_event']:.1f}",
             f"{start['bare_to_live']:.1f} / {start['bare_to_first_event']:.1f} (bare nio)",
-            f"{start['first_event_ratio']:.2f}", "none", "-"])
+            f"{ratio(start['bot_to_live'], start['bare_to_live']):.2f}", "live ≤ 1.3",
+            "ok" if ratio(start['bot_to_live'], start['bare_to_live']) <= START_TARGET
+            else "over"])
     return table
 
 

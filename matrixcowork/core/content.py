@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .formatting import to_html, to_plain
+from .formatting import render
 from .i18n import one_line
 
 POLL_START = "org.matrix.msc3381.poll.start"
@@ -32,17 +32,17 @@ def mentions(user_ids: Iterable[str] | None = None) -> dict[str, Any]:
 
 def plain(markdown_text: str) -> str:
     """The plain text a message with this Markdown shows."""
-    return to_plain(to_html(markdown_text))
+    return render(markdown_text)[1]
 
 
 def message(markdown_text: str, *, msgtype: str = "m.notice",
             mentioned: Iterable[str] | None = None,
             reply_to: str | None = None) -> dict[str, Any]:
     """Content for `m.room.message`: always a plain body, and the HTML."""
-    html_text = to_html(markdown_text)
+    html_text, body = render(markdown_text)
     content: dict[str, Any] = {
         "msgtype": msgtype,
-        "body": to_plain(html_text),
+        "body": body,
         "format": "org.matrix.custom.html",
         "formatted_body": html_text,
         "m.mentions": mentions(mentioned),

@@ -4,6 +4,13 @@ The sync token is saved after a batch was handled, so a crash mid-batch replays 
 instead of losing it; commands are additionally marked handled by event id, and replies carry
 transaction ids derived from the command, so a replay never answers twice. The first start
 syncs with an empty timeline: the bot acts on nothing that happened before it existed.
+
+A resumed sync whose timeline in a room is `limited` (more happened there than one batch
+holds, e.g. while the bot was down) is completed before it is handled: `/messages` from the
+timeline's start back to the previous sync token gives the events left out, and they are
+handled first, in order, as part of the same batch. So commands typed while the bot was down
+are all answered, not only the last hundred events' (a room over `BACKFILL_MAX` events keeps
+its gap, which the features reconcile as before).
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from nio import (
+    MessageDirection,
     RoomMemberEvent,
+    RoomMessagesResponse,
     RoomMessageText,
     SyncError,
     SyncResponse,
@@ -36,6 +45,8 @@ FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 0}, "state": LAZY}}
 SYNC_FILTER = {"room": {"timeline": {"limit": 100}, "state": LAZY}}
 LONG_POLL_MS = 30_000
 MAX_BACKOFF = 30.0
+BACKFILL_PAGE = 1000  # events per /messages request when completing a limited timeline
+BACKFILL_MAX = 10_000  # per room and batch; beyond it the gap stays (features reconcile)
 
 
 async def guarded(what: str, call: Callable[[], Awaitable[Any]]) -> None:
@@ -185,6 +196,8 @@ class SyncLoop:
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0
+            if token is not None:
+                await self._backfill(response, token)
             await self._after_sync(response)
             await self._load_members(response)
             if first_of_run:
@@ -201,6 +214,48 @@ class SyncLoop:
             token = response.next_batch
             first_of_run = False
             self.first_sync_done.set()
+
+    async def _backfill(self, response: SyncResponse, since: str) -> None:
+        """Put the events a limited timeline left out (between `since` and the timeline's
+        start) in front of it; a room stays limited if that fails or is too much."""
+        for room_id, joined in response.rooms.join.items():
+            timeline = joined.timeline
+            if not timeline.limited or not timeline.prev_batch:
+                continue
+            if await self.dispatcher.doors.too_big(room_id):
+                continue
+            try:
+                missed = await self._missed(room_id, timeline.prev_batch, since)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("catching up in %s failed: %s", room_id, exc.__class__.__name__)
+                missed = None
+            if missed is not None:
+                log.info("caught up %d events in %s", len(missed), room_id)
+                timeline.events[:0] = missed
+                timeline.limited = False
+
+    async def _missed(self, room_id: str, start: str, since: str) -> list[Any] | None:
+        """The room's events after `since` up to `start`, oldest first; None if incomplete."""
+        client = self.services.client
+        pages: list[list[Any]] = []
+        count = 0
+        while True:
+            page = await client.room_messages(room_id, start=start, end=since,
+                                              direction=MessageDirection.back,
+                                              limit=BACKFILL_PAGE)
+            if not isinstance(page, RoomMessagesResponse):
+                log.warning("catching up in %s: %s", room_id, getattr(page, "message", page))
+                return None
+            pages.append(page.chunk)
+            count += len(page.chunk)
+            if not page.chunk or not page.end or page.end == start:
+                break
+            if count > BACKFILL_MAX:
+                return None
+            start = page.end
+        return [event for chunk in reversed(pages) for event in reversed(chunk)]
 
     async def _load_members(self, response: SyncResponse) -> None:
         """Every member of each room new to this run (names, membership checks), unless the

@@ -49,6 +49,8 @@ from .store import Migration, Store
 
 log = logging.getLogger(__name__)
 
+POSTS_KEPT = 10_000  # remembered lookups of reaction targets (posts and not)
+
 MIGRATIONS = (
     Migration(
         "tracked bot posts and the reactions to them",
@@ -159,6 +161,9 @@ class TrackedPosts:
         self.clock = clock
         self.permissions = permissions
         self._kinds: dict[tuple[str, str], ReactionKind] = {}
+        # Posts by event id, and events known not to be posts: every reaction in a room asks
+        # for its target, and a post changes only through `register` and `keep_open_until`.
+        self._posts: dict[str, TrackedPost | None] = {}
 
     def handle(self, owner: str, kind: str, declared: ReactionDeclaration) -> None:
         """The owner's handler for reactions to its posts of this kind (one per kind)."""
@@ -190,6 +195,7 @@ class TrackedPosts:
             (event_id, room_id, feature, kind, subject, post.created_on.isoformat(),
              open_until.isoformat() if open_until else None),
         )
+        self._posts.pop(event_id, None)
         return post
 
     async def keep_open_until(self, event_id: str, open_until: date | None) -> None:
@@ -198,12 +204,19 @@ class TrackedPosts:
             "UPDATE tracked_posts SET open_until = ? WHERE event_id = ?",
             (open_until.isoformat() if open_until else None, event_id),
         )
+        self._posts.pop(event_id, None)
 
     async def get(self, event_id: str) -> TrackedPost | None:
-        row = await self.store.fetch_one(
+        if event_id in self._posts:
+            return self._posts[event_id]
+        rows = await self.store.fetch_all(
             "SELECT * FROM tracked_posts WHERE event_id = ?", (event_id,)
         )
-        return _post(row) if row else None
+        post = _post(rows[0]) if rows else None
+        if len(self._posts) >= POSTS_KEPT:
+            self._posts.clear()
+        self._posts[event_id] = post
+        return post
 
     async def find(self, feature: str, kind: str, subject: str) -> TrackedPost | None:
         """The first post registered for this subject."""
