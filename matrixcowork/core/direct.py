@@ -12,6 +12,9 @@ At most one conversation goes on per member, owned by one feature (the welcome q
 update round, ...), with its state as JSON in the store; a restart goes on where it was. Plain
 messages the member writes in their direct chat reach the owning feature's reply handler once
 each (marked handled by event id, as commands are); commands go to the router as everywhere.
+Before a handler runs, the conversation notes the answer and its state before it: a crash
+between the handler's work and the handled mark replays the answer from that state, so the
+same steps happen again (what it sends is sent once, by transaction id) and none twice.
 """
 
 from __future__ import annotations
@@ -54,6 +57,15 @@ MIGRATIONS = (
             state TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
+        """,
+    ),
+    Migration(
+        "a conversation remembers the answer it last took and its state before it, and ends "
+        "without being forgotten, so an answer replayed after a crash is taken once",
+        """
+        ALTER TABLE direct_conversations ADD COLUMN last_event TEXT;
+        ALTER TABLE direct_conversations ADD COLUMN prev_state TEXT;
+        ALTER TABLE direct_conversations ADD COLUMN ended INTEGER NOT NULL DEFAULT 0;
         """,
     ),
 )
@@ -188,7 +200,8 @@ class DirectChats:
 
     async def current(self, user_id: str) -> Conversation | None:
         row = await self.store.fetch_one(
-            "SELECT owner, state FROM direct_conversations WHERE user_id = ?", (user_id,)
+            "SELECT owner, state FROM direct_conversations WHERE user_id = ? AND ended = 0",
+            (user_id,),
         )
         return Conversation(user_id, row["owner"], json.loads(row["state"])) if row else None
 
@@ -196,8 +209,10 @@ class DirectChats:
         """False, and nothing changes, while another feature's conversation goes on."""
         changed = await self.store.execute(
             "INSERT INTO direct_conversations (user_id, owner, state, updated_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
-            "state = excluded.state, updated_at = excluded.updated_at WHERE owner = excluded.owner",
+            "VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET owner = excluded.owner, "
+            "state = excluded.state, updated_at = excluded.updated_at, ended = 0, "
+            "last_event = NULL, prev_state = NULL "
+            "WHERE direct_conversations.owner = excluded.owner OR direct_conversations.ended",
             (user_id, owner, json.dumps(state), self.clock.now().isoformat()),
         )
         return changed > 0
@@ -205,13 +220,15 @@ class DirectChats:
     async def save(self, user_id: str, owner: str, state: dict[str, Any]) -> None:
         await self.store.execute(
             "UPDATE direct_conversations SET state = ?, updated_at = ? "
-            "WHERE user_id = ? AND owner = ?",
+            "WHERE user_id = ? AND owner = ? AND ended = 0",
             (json.dumps(state), self.clock.now().isoformat(), user_id, owner),
         )
 
     async def end(self, user_id: str, owner: str) -> None:
+        """Over; the row stays (ended) so an answer replayed after a crash finds it."""
         await self.store.execute(
-            "DELETE FROM direct_conversations WHERE user_id = ? AND owner = ?", (user_id, owner)
+            "UPDATE direct_conversations SET ended = 1 WHERE user_id = ? AND owner = ?",
+            (user_id, owner),
         )
 
     # --- what the sync brings -----------------------------------------------------------
@@ -239,16 +256,29 @@ class DirectChats:
             await self._flush(owner)
 
     async def _on_message(self, room_id: str, event: RoomMessageText) -> None:
-        user_id = event.sender
+        user_id, event_id = event.sender, event.event_id
         if (await self._known()).get(user_id) != room_id:
             return
-        conversation = await self.current(user_id)
-        handler = self._handlers.get(conversation.owner) if conversation else None
-        if handler is None or await self.store.was_handled(event.event_id):
+        row = await self.store.fetch_one(
+            "SELECT owner, state, last_event, prev_state, ended FROM direct_conversations "
+            "WHERE user_id = ?", (user_id,),
+        )
+        handler = self._handlers.get(row["owner"]) if row else None
+        if row is None or handler is None or await self.store.was_handled(event_id):
             return
-        assert conversation is not None
-        await handler(conversation, event.body, event.event_id)
-        await self.store.mark_handled(event.event_id)
+        if row["last_event"] == event_id:  # taken before a crash: again, from the state before
+            state = row["prev_state"]
+        elif row["ended"]:
+            return
+        else:
+            state = row["state"]
+            await self.store.execute(
+                "UPDATE direct_conversations SET last_event = ?, prev_state = state "
+                "WHERE user_id = ?", (event_id, user_id),
+            )
+        await handler(Conversation(user_id, row["owner"], json.loads(state)), event.body,
+                      event_id)
+        await self.store.mark_handled(event_id)
 
     async def on_gap(self, room_id: str) -> None:
         """Joins the bot did not see (downtime, a limited sync): send what waited."""

@@ -4,6 +4,8 @@ Element's (the bot makes its direct chats encrypted, as Element does)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from nio import RoomMessageNotice
 
 from matrixcowork.core.chat import txn_for
@@ -135,3 +137,34 @@ async def test_a_third_in_the_chat_makes_the_bot_leave_and_speak_in_a_new_one(
 
     await said(dora, fresh, "Wieder nur für dich")
     assert fresh != room and "Wieder nur für dich" not in bodies(dora, bot, room)
+
+
+async def test_an_answer_replayed_after_a_crash_is_taken_once(
+    make_bot, dora: EncryptedMember
+) -> None:
+    """The bot dies after the feature took the answer (its state saved, its reply sent) and
+    before the answer was marked handled: the restarted bot gets it again."""
+    bot = make_bot(extra_features=[Echo])
+    await bot.start()
+    assert await bot.services.direct.begin(dora.user_id, "echo", {"step": 0})
+    await bot.services.direct.send(dora.user_id, "Hallo!", txn="test-hello")
+    room = await dora.accept_direct(bot.user_id)
+    await said(dora, room, "Hallo!")
+    reached = asyncio.Event()
+
+    async def killed_here(event_id: str) -> None:
+        reached.set()
+        await asyncio.Event().wait()  # the process is gone: nothing after this happens
+
+    bot.services.store.mark_handled = killed_here
+    await dora.say(room, "erste")
+    await said(dora, room, "Answer 1: erste")
+    await asyncio.wait_for(reached.wait(), 30)
+    await bot.stop()  # the sync token of that batch was never saved
+    await bot.start()
+    await dora.say(room, "zweite")
+
+    await said(dora, room, "Answer 2: zweite")
+    assert [b for b in bodies(dora, bot, room) if b.startswith("Answer")] == [
+        "Answer 1: erste", "Answer 2: zweite"]
+    assert (await bot.services.direct.current(dora.user_id)).state == {"step": 2}
