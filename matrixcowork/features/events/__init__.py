@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from aiohttp import web
 
 from ...core.arguments import integer, local_datetime
+from ...core.chat import txn_for
 from ...core.commands import Arg, CommandContext, command
 from ...core.formatting import command_text, link
 from ...core.i18n import Markup, _
@@ -218,7 +219,8 @@ class EventsFeature(Feature):
         if self._is_direct(ctx):
             await ctx.reply(text)
             return
-        await self.services.direct.send(ctx.sender, text, txn=f"calendar {ctx.event_id}")
+        await self.services.direct.send(ctx.sender, text,
+                                        txn=txn_for(FEATURE, "calendar", ctx.event_id))
         await ctx.reply(ctx.t(_("Your calendar address is private: I sent it to you in our "
                                 "direct chat.")))
 
