@@ -52,8 +52,10 @@ class Arg:
     optional: bool = False
     rest: bool = False
 
-    def usage(self, t: Translate = str) -> str:
-        return f"[{t(self.name)}]" if self.optional else f"<{t(self.name)}>"
+    def usage(self, t: Translate = str, filled: bool = False) -> str:
+        """`<name>`, or `[name]` when it may be left out (unless `filled`: a hint that asks for
+        it), the name in the language of `t`."""
+        return f"[{t(self.name)}]" if self.optional and not filled else f"<{t(self.name)}>"
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ class Command:
     examples: tuple[str, ...] = ()
     """What follows the name in an example call, marked messages: `_("@anna:example.org")`."""
 
-    def usage(self, prefix: str, t: Translate = str) -> str:
-        return " ".join([prefix + self.name, *(a.usage(t) for a in self.args)])
+    def usage(self, prefix: str, t: Translate = str, filled: bool = False) -> str:
+        return " ".join([prefix + self.name, *(a.usage(t, filled) for a in self.args)])
 
 
 def command(

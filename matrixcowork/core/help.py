@@ -9,8 +9,9 @@ the community, placeholders included.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 
-from .commands import Arg, Command, CommandContext, command
+from .commands import Arg, Command, CommandContext, Translate, command
 from .formatting import command_text
 from .i18n import I18n, Markup, _
 from .permissions import Access
@@ -24,6 +25,25 @@ def topic_of(cmd: Command) -> Topic:
     if cmd.access >= Access.MODERATOR:
         return ORGANIZERS
     return cmd.topic or MORE
+
+
+def usage(name: str, prefix: str, t: Translate, *, filled: bool = False) -> Markup:
+    """How to call the declared command `name`, as `!help` shows it and in the language of `t`:
+    `usage("done", "!", de.t)` is `!done <Nr.>` in code style. Every hint in an answer is built
+    here from the command's declaration, so it never drifts from it and never shows an English
+    argument name in a German answer. `filled` shows optional arguments as wanted, for a hint
+    that asks for them (`!feedback <Text>`)."""
+    return command_text("", declared()[name].usage(prefix, t, filled))
+
+
+@cache
+def declared() -> dict[str, Command]:
+    """Every command any feature declares (on or off), and `!help`, by name."""
+    from ..features.catalog import FEATURES  # the one place naming the features
+
+    found = [spec for owner in (*FEATURES, Help) for attr in dir(owner)
+             if isinstance(spec := getattr(getattr(owner, attr), "__command__", None), Command)]
+    return {spec.name: spec for spec in found}
 
 
 class HelpTexts:

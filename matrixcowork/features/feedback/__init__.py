@@ -15,6 +15,7 @@ from ...core.arguments import one_line
 from ...core.chat import txn_for
 from ...core.commands import Arg, CommandContext, command
 from ...core.formatting import command_text
+from ...core.help import usage
 from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
 from ...core.permissions import Access
@@ -175,7 +176,7 @@ class FeedbackFeature(MeetingPartFeature):
         head = t(_("⭐ **How was {title}?** If you took part, rate it with a reaction: 1️⃣ "
                    "(not good) to 5️⃣ (great)."), title=occ.title)
         comment = t(_("A comment only {who} see: {command}, best in a direct chat with me."),
-                    who=Markup(who), command=self._code("feedback <text>"))
+                    who=Markup(who), command=usage("feedback", self._prefix, t, filled=True))
         return "\n\n".join([head, comment, self.figures(await self.ratings(occ))])
 
     # --- commands ------------------------------------------------------------------------------
@@ -244,7 +245,7 @@ class FeedbackFeature(MeetingPartFeature):
         if not mine:
             await ctx.reply(ctx.t(_("Comment on a meeting you took part in: {command}. Only "
                                     "organizers and the speaker read the comments."),
-                                  command=self._code("feedback <text>")))
+                                  command=usage("feedback", self._prefix, ctx.t, filled=True)))
             return
         parts = []
         for occ in mine:
@@ -283,4 +284,8 @@ class FeedbackFeature(MeetingPartFeature):
         return i18n.date(occ.start.astimezone(i18n.tz).date())
 
     def _code(self, text: str) -> Markup:
-        return command_text(self.services.config.command_prefix, text)
+        return command_text(self._prefix, text)
+
+    @property
+    def _prefix(self) -> str:
+        return self.services.config.command_prefix

@@ -13,6 +13,7 @@ from datetime import datetime
 from ...core.arguments import integer, one_line, user_id
 from ...core.commands import Arg, ArgError, CommandContext, command
 from ...core.formatting import command_text, mention
+from ...core.help import usage
 from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
 from ...core.offers import OPEN_ACTIONS
@@ -123,7 +124,7 @@ class MinutesFeature(MeetingPartFeature):
             await ctx.reply(ctx.t(_("No open actions. 🎉")))
             return
         head = ctx.t(_("**Open actions** ({count}); mark one done with {command}:"),
-                     count=len(opened), command=self._code("done <n>"))
+                     count=len(opened), command=usage("done", self._prefix, ctx.t))
         lines = [self._open_line(action, ctx.room_id) for action in opened]
         for page in pages(lambda part: head + "\n\n" + "\n".join(part), lines):
             await ctx.reply(page)
@@ -170,7 +171,7 @@ class MinutesFeature(MeetingPartFeature):
         entries = await db.of_meeting(self.store, occ.id)
         if not entries:
             await ctx.reply(head + "\n\n" + ctx.t(_("Nothing yet. Add some: {command}"),
-                                                  command=self._code("note <text>")))
+                                                  command=usage("note", self._prefix, ctx.t)))
             return
         lines = [self._line(e, ctx.room_id) for e in entries]
         for page in pages(lambda part: head + "\n\n" + "\n".join(part), lines):
@@ -255,5 +256,9 @@ class MinutesFeature(MeetingPartFeature):
         return i18n.date(occ.start.astimezone(i18n.tz).date())
 
     def _code(self, text: str) -> Markup:
-        return command_text(self.services.config.command_prefix, text)
+        return command_text(self._prefix, text)
+
+    @property
+    def _prefix(self) -> str:
+        return self.services.config.command_prefix
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ...core.formatting import command_text, mention
+from ...core.help import usage
 from ...core.i18n import I18n, Markup, _, escape
 from ...core.offers import LAST_COWORKING_DAY, WEBINARS_GIVEN
 from .db import Profile
@@ -67,7 +68,7 @@ class PeopleTexts:
         return self.i18n.t(
             _("You have no profile yet. Introduce yourself with {intro}, then add {skills}, "
               "{offer} and {seek}."),
-            intro=self.code(f"intro <{self.i18n.t(_('text'))}>"),
+            intro=usage("intro", self.prefix, self.i18n.t),
             skills=self.code("profile skills"), offer=self.code("profile offer"),
             seek=self.code("profile seek"),
         )

@@ -13,6 +13,7 @@ from ...core.arguments import integer, one_line
 from ...core.chat import txn_for
 from ...core.commands import Arg, CommandContext, command
 from ...core.formatting import command_text, mention
+from ...core.help import usage
 from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
 from ...core.permissions import Access
@@ -146,7 +147,7 @@ class QuestionsFeature(MeetingPartFeature):
         head = ctx.t(_("Questions for {title}:"), title=occ.title)
         if not ranked:
             await ctx.reply(head + "\n\n" + ctx.t(_("None yet. Ask one: {command}"),
-                                                  command=self._code("ask <question>")))
+                                                  command=usage("ask", self._prefix, ctx.t)))
             return
         lines = [self._ranked_line(q, votes, ctx.room_id) for q, votes in ranked]
         for page in pages(lambda part: head + "\n\n" + "\n".join(part), lines):
@@ -240,4 +241,8 @@ class QuestionsFeature(MeetingPartFeature):
         return display_name(self.services.client, user, room_id)
 
     def _code(self, text: str) -> Markup:
-        return command_text(self.services.config.command_prefix, text)
+        return command_text(self._prefix, text)
+
+    @property
+    def _prefix(self) -> str:
+        return self.services.config.command_prefix

@@ -13,6 +13,7 @@ from functools import partial
 from ...core.arguments import integer, local_datetime, one_line
 from ...core.commands import Arg, CommandContext, command
 from ...core.formatting import command_text
+from ...core.help import usage
 from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
 from ...core.offers import NEXT_SYNC
@@ -117,7 +118,7 @@ class SyncFeature(Feature):
                                         "{when} already, as many as one member can add. "
                                         "Remove one first: {command}"),
                                       count=MAX_ITEMS_PER_MEMBER, when=self.engine.when(occ),
-                                      command=self._code("agenda remove <n>")))
+                                      command=usage("agenda remove", self._prefix, ctx.t)))
                 return
             number = await agenda.add(self.store, occ.id, ctx.sender, text,
                                       int(self.services.clock.now().timestamp()), ctx.event_id)
@@ -232,4 +233,8 @@ class SyncFeature(Feature):
         return occ
 
     def _code(self, text: str) -> Markup:
-        return command_text(self.services.config.command_prefix, text)
+        return command_text(self._prefix, text)
+
+    @property
+    def _prefix(self) -> str:
+        return self.services.config.command_prefix

@@ -4,6 +4,7 @@ values (escaped); names as escaped text, links as `Markup`."""
 from __future__ import annotations
 
 from ...core.formatting import command_text, link
+from ...core.help import usage
 from ...core.i18n import I18n, Markup, _, escape
 from .db import Answer
 
@@ -50,7 +51,7 @@ class UpdateTexts:
         lines = "\n".join(f"{number}\\. {escape(text)}" for number, text in actions)
         return "\n\n".join([
             self.t(_("📌 Before the sync on {when}: your open actions."), when=when), lines,
-            self.t(_("Done? {command}"), command=self.code("done <n>"))])
+            self.t(_("Done? {command}"), command=usage("done", self.prefix, self.t))])
 
     def head(self, date: str, answered: int, asked: int) -> str:
         return self.t(_("📝 **Updates for the sync on {date}**: {answered} of {asked}"),

@@ -23,6 +23,7 @@ from aiohttp import web
 from nio import RedactedEvent, RedactionEvent, UnknownEvent
 
 from ...core.commands import Arg, CommandContext, command
+from ...core.help import usage
 from ...core.i18n import _
 from ...core.offers import WEBINAR_NEWS, WEBINARS_GIVEN
 from ...core.permissions import Access
@@ -148,7 +149,7 @@ class WebinarsFeature(Feature):
             await ctx.reply(ctx.t(_("You have {count} open proposals already, as many as one "
                                     "member can have. Once one is scheduled or withdrawn "
                                     "({command}), propose the next."), count=MAX_OPEN_PROPOSALS,
-                                  command=self.texts.code("webinar cancel <id>")))
+                                  command=usage("webinar cancel", self.texts.prefix, ctx.t)))
             return
         webinar = await db.propose(self.store, ctx.event_id, proposal.title,
                                    proposal.description, ctx.sender,
