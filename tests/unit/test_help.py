@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import matrixcowork
-
 from matrixcowork.core.commands import ArgError, Command, CommandContext, CommandRouter
 from matrixcowork.core.config import CommandRateConfig
 from matrixcowork.core.content import message as message_content
