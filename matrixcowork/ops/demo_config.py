@@ -35,6 +35,12 @@ DEMO_ROOMS = [
      "topic": "Wer bist du, was machst du?"},
     {"key": "offtopic", "name": "Kaffeeküche", "alias": "demo-kaffeekueche",
      "topic": "Off-Topic und Kaffee-Roulette"},
+    {"key": "orga", "name": "Orga-Team", "alias": "demo-orga",
+     "topic": "Beitrittsanfragen, neue Mitglieder, wer still geworden ist", "access": "organizers"},
+]
+LOCATIONS = [
+    {"key": "bielefeld", "name": "Bielefeld", "emoji": "\U0001F3E2"},
+    {"key": "detmold", "name": "Detmold", "emoji": "\U0001F3ED"},
 ]
 
 
@@ -68,12 +74,15 @@ def demo_config(folder: Path, url: str, web_port: int, password: str,
         # The scripted week spends the members' command budget; someone trying things out
         # right after it should not be told to slow down.
         "command_rate_limit": {"commands": 30, "seconds": 30},
+        # Knocking: a guest asks to join, an organizer approves in the organizers' room.
         "space": {"name": "Coworking Demo", "alias": "demo-space",
                   "topic": "Eine Demo von matrixcowork", "welcome_room": "general",
-                  "checkin_room": "coworking", "intro_room": "intros"},
+                  "checkin_room": "coworking", "intro_room": "intros", "join": "knock",
+                  "organizer_room": "orga"},
         "rooms": DEMO_ROOMS,
         "web": {"enabled": True, "host": "127.0.0.1", "port": web_port, "public_url": public},
         "checkin": {"room": "coworking", "time": f"{start_hour:02d}:00", "weekdays": WEEKDAYS,
+                    "locations": LOCATIONS,
                     "core_hours": {"start": f"{start_hour:02d}:00",
                                    "end": f"{end_hour:02d}:59"}},
         "sync": {"room": "sync", "recurrence": "first tuesday 18:00", "duration": "90m",
@@ -88,6 +97,8 @@ def demo_config(folder: Path, url: str, web_port: int, password: str,
         "events": {"room": "general", "public_by": "members"},
         "digest": {"room": "general"},
         "prompts": {"room": "offtopic"},
+        "welcome": {"reminder_days": 2},  # the welcome conversation in a newcomer's direct chat
+        "quiet": {"quiet_weeks": 4},  # the monthly list goes to the organizers' room
         "links": {"items": [
             {"name": "Öffentliche Veranstaltungen", "url": public + "/"},
             {"name": "Kalender-Feed", "url": public + "/calendar.ics"},
