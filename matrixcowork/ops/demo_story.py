@@ -1,8 +1,9 @@
 """A small week in the demo community, played by scripted members right after the bot starts,
-so a newcomer finds every feature at work: check-ins, introductions, a sync with agenda and
-answers, a webinar proposed, voted, polled and scheduled, a coffee round with its own room and
-a focus sprint. The real clock does not wait for the week: what members do is typed now, and
-the coffee round (due tonight) is paired at once by `coffee_round`."""
+so a newcomer finds every feature at work: check-ins at two places, the welcome in a direct
+chat, introductions, a sync with agenda and answers, a webinar proposed, voted, polled and
+scheduled, an evening event, a coffee round with its own room and a focus sprint. The real
+clock does not wait for the week: what members do is typed now, and the coffee round
+(due tonight) is paired at once by `coffee_round`."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from .devserver import Account
 
 POLL_START = "org.matrix.msc3381.poll.start"
 POLL_RESPONSE = "org.matrix.msc3381.poll.response"
+ENCRYPTED = "m.room.encrypted"  # direct chats are; the scripted members read no encryption
 YES, MAYBE, ONSITE, THUMBS, JOIN = "\u2705", "\u2754", "\U0001F3E2", "\U0001F44D", "\U0001F64B"
 ROOMS = ("general", "coworking", "sync", "webinars", "intros", "offtopic")
+ORGA_ROOM = "orga"  # the organizers' room: join requests, new members, who went quiet
 
 
 class Week:
@@ -50,7 +53,7 @@ class Week:
             if not await self.arrive():
                 return ["The bot has not created the demo rooms (see the log file)."]
             for scene in (self.checkin, self.introductions, self.sync, self.webinar,
-                          self.coffee, self.focus):
+                          self.event, self.coffee, self.focus):
                 await scene()
         finally:
             for person in self.people.values():
@@ -60,7 +63,7 @@ class Week:
 
     async def arrive(self) -> bool:
         await self.orga.sync()
-        for key in ROOMS:
+        for key in (*ROOMS, ORGA_ROOM):
             room_id = await self.orga.room(alias(key))
             if room_id is None:
                 return False
@@ -74,8 +77,8 @@ class Week:
 
     async def _join(self, person: Person) -> None:
         await person.sync()
-        for room_id in self.rooms.values():
-            await person.client.join(room_id)
+        for key in ROOMS:
+            await person.client.join(self.rooms[key])
         await person.sync()
 
     async def checkin(self) -> None:
@@ -87,10 +90,17 @@ class Week:
         await self.anna.react(self.rooms["coworking"], post, ONSITE)
         self.tell(f"  anna reacted {ONSITE} to today's check-in")
         await self.ask(self.ben, "coworking", "!checkin remote Angebot für die Stadtwerke")
+        await self.ask(self.orga, "coworking", "!checkin detmold")
         await self.ask(self.ben, "coworking", "!who")
 
     async def introductions(self) -> None:
-        self.tell("Tuesday: introductions")
+        self.tell("Tuesday: the bot welcomed ben in a direct chat, and introductions")
+        known = set(self.rooms.values())
+        welcome = await self.ben.wait_in(lambda room: room not in known, is_direct, wait=10)
+        self.tell("       bot, to ben: " + ("(not there yet)" if welcome is None else
+                                             "(encrypted: only ben's client reads it)"
+                                             if welcome["type"] == ENCRYPTED
+                                             else short(body(welcome))))
         await self.ask(self.anna, "intros", "!intro Ich bin Anna, Grafikdesignerin aus "
                        "Bielefeld. Ich helfe gern bei Logos und Präsentationen.")
         await self.ask(self.ben, "intros", "!profile skills Python, Angebote, Buchhaltung")
@@ -128,13 +138,20 @@ class Week:
             self.tell(f"  orga and ben chose {first} in the poll")
         await self.ask(self.anna, "webinars", f"!webinar schedule {number} poll")
 
+    async def event(self) -> None:
+        self.tell("Thursday: a member plans an evening for everyone")
+        day = self.today + timedelta(days=3)
+        await self.ask(self.anna, "general", f"!event create Stammtisch | {day} 19:00 | "
+                       "Detmold, Café am Markt")
+
     async def coffee(self) -> None:
         self.tell("Friday: the coffee roulette pairs anna and ben in a room of their own")
         for person in (self.anna, self.ben):
             await self.ask(person, "offtopic", "!coffee join")
+        known = {*self.rooms.values(), *self.anna.invited}  # and her direct chat with the bot
         await self.coffee_round()
-        known = set(self.rooms.values())
-        welcome = await self.anna.wait_in(lambda room: room not in known, is_post)
+        welcome = await self.anna.wait_in(
+            lambda room: room not in known, lambda e: is_post(e) and body(e).startswith("☕"))
         self.tell("       bot, in their new room: " + (short(body(welcome)) if welcome
                                                        else "(not there yet)"))
 
@@ -144,6 +161,11 @@ class Week:
         sprint = await self.ask_event(self.ben, "coworking", "!focus 25 Angebot fertig schreiben")
         await self.anna.react(room, sprint, JOIN)  # the answer is the sprint's post
         self.tell(f"  anna joined with {JOIN}")
+
+
+def is_direct(event: Event) -> bool:
+    """The bot's first words in a direct chat (the welcome conversation's), read or not."""
+    return event.get("type") == ENCRYPTED or is_post(event)
 
 
 async def play(url: str, accounts: dict[str, Account],

@@ -97,10 +97,12 @@ async def test_demo_lives_a_week_that_a_newcomer_can_log_in_to(tmp_path: Path) -
     to_login = time.monotonic() - began
     try:
         output = "\n".join(lines)
-        # the week happened: check-ins, sync, webinar, coffee room, focus sprint
-        assert "🏢 Vor Ort (1): anna" in output and "🏠 Remote (1): ben" in output
+        # the week happened: check-ins, welcome, sync, webinar, event, coffee room, focus sprint
+        assert "🏢 Bielefeld (1): anna" in output and "🏠 Remote (1): ben" in output
+        assert "🏭 Detmold (1): orga" in output  # the second location
+        assert "bot, to ben: " in output and "bot, to ben: (not there" not in output  # welcome
         assert "Angekündigt: der Sync" in output and "Als Punkt 1" in output
-        assert "Geplant: „Git für Einsteiger“" in output
+        assert "Geplant: „Git für Einsteiger“" in output and "„Stammtisch“" in output
         assert "in their new room: ☕" in output and "Fokus-Sprint" in output
         # a login a client accepts: full Matrix ids, the address to type by hand
         assert "Type the homeserver address by hand" in output
@@ -113,6 +115,7 @@ async def test_demo_lives_a_week_that_a_newcomer_can_log_in_to(tmp_path: Path) -
         assert set(got) == set(COMMANDS)
         assert not [c for c, text in got.items() if UNKNOWN in text], got
         assert "Git für Einsteiger" in got["!webinar list"] and "Git" in got["!events"]
+        assert "Stammtisch" in got["!events"]
 
         page, feed = printed(output, "Public page"), printed(output, "Calendar feed")
         assert feed == page + "calendar.ics" and page in got["!calendar"]
