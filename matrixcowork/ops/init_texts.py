@@ -19,8 +19,20 @@ FEATURES = {
                   "Calls"),
     "webinars": ("webinars by members, public page", "Webinare von Mitgliedern, öffentliche "
                  "Seite"),
+    "events": ("events members make (lunch, evenings), with reminders",
+               "Veranstaltungen von Mitgliedern (Mittagessen, Abende), mit Erinnerungen"),
     "links": ("!links: the community's web addresses", "!links: die Adressen der Community"),
+    "digest": ("a short weekly digest post", "ein kurzer Wochenrückblick"),
+    "prompts": ("a question of the week", "eine Frage der Woche"),
+    "welcome": ("a welcome conversation in a newcomer's direct chat",
+                "ein Begrüßungsgespräch im Direktchat mit Neuen"),
+    "quiet": ("a kind word to members gone quiet; a monthly list for the organizers",
+              "ein freundliches Wort an still Gewordene; eine Monatsliste fürs Orga-Team"),
+    "knock": ("anyone may ask to join; organizers decide in their own room",
+              "alle dürfen um Beitritt bitten; das Orga-Team entscheidet im eigenen Raum"),
 }
+ORGANIZER_ROOM = ("knock", "quiet")
+"""The features that need the organizers' room (requests to join, the list of quiet members)."""
 
 _FEATURE_LIST = {lang: "\n".join(f"    {name:<10} {texts[i]}" for name, texts in FEATURES.items())
                  for i, lang in enumerate(("en", "de"))}
@@ -101,12 +113,13 @@ ROOMS = {  # key: (needed by, English name, German name)
     "webinars": (("webinars",), "Webinars", "Webinare"),
     "intros": (("people",), "Introductions", "Vorstellungsrunde"),
     "offtopic": (("coffee",), "Off-topic", "Kaffeeküche"),
+    "orga": (ORGANIZER_ROOM, "Organizers", "Orga-Team"),
 }
 
 
 def _rooms(a: Answers, prefix: str) -> list[str]:
-    lines = ["rooms:", "  # access: members (anyone in the space) or public (anyone, guests may "
-             "read)."]
+    lines = ["rooms:", "  # access: members (anyone in the space), public (anyone, guests may "
+             "read) or", "  # organizers (invite-only)."]
     for key, (needed, english, german) in ROOMS.items():
         if needed and not set(needed) & set(a.features):
             continue
@@ -114,6 +127,8 @@ def _rooms(a: Answers, prefix: str) -> list[str]:
                   f"    alias: {prefix}-{key}"]
         if key == "webinars":
             lines.append("    access: public")
+        if key == "orga":
+            lines.append("    access: organizers")
     return lines
 
 
@@ -132,6 +147,17 @@ SECTIONS = {
     "webinars": ["# Members propose webinars, vote with 👍, find a date with a poll. With",
                  "# web.enabled and web.public_url they are listed on a public page and feed.",
                  "webinars:", "  room: webinars", "  vote_threshold: 3", "  public: true"],
+    "events": ["# Events members make with !event create, announced with RSVP and reminded.",
+               "events:", "  room: general", "  remind_before: [1d, 30m]",
+               "  # Who may put an event on the public page: organizers or members.",
+               "  public_by: organizers"],
+    "digest": ["# One short post a week: check-ins, the next meetings, new members.", "digest:",
+               "  room: general", "  weekday: mon", '  time: "08:00"'],
+    "prompts": ["# A question a week, answered in the post's thread.", "prompts:",
+                "  room: general", "  weekday: wed", '  time: "10:00"'],
+    "welcome": ["# The bot gets to know whoever joins the space, in their direct chat.",
+                "welcome:", "  # Days without an answer until the question is recalled, once.",
+                "  reminder_days: 2"],
 }
 
 
@@ -163,6 +189,9 @@ def config_text(a: Answers) -> str:
         "  welcome_room: general",
         *(["  checkin_room: coworking"] if {"checkin", "coworking"} & set(a.features) else []),
         *(["  intro_room: intros"] if "people" in a.features else []),
+        *(["  # knock: anyone may ask to join; the first organizer's ✅ in organizer_room "
+           "invites.", "  join: knock", "  organizer_room: orga"]
+          if "knock" in a.features else ["  join: invite"]),
         "", *_rooms(a, prefix), "",
         "# The web server: /healthz, and the public webinar page and calendar feed. Enable it",
         "# behind a reverse proxy and set public_url to its public address.",
@@ -175,6 +204,11 @@ def config_text(a: Answers) -> str:
         open_room = "true" if "checkin" in a.features else "false"
         lines += ["", "# Focus sprints, calls, and the open video room in checkin.core_hours.",
                   "coworking:", "  room: coworking", f"  open_room: {open_room}"]
+    if "quiet" in a.features:
+        lines += ["", "# A member not seen for quiet_weeks gets one friendly direct message; on "
+                  "the 1st", "# of each month the organizers get the list of who went quiet.",
+                  "quiet:", *([] if "knock" in a.features else ["  room: orga"]),
+                  "  quiet_weeks: 4"]
     if a.website:
         lines += ["", "# What !links lists.", "links:", "  items:",
                   "    - name: Website", f"      url: {_q(a.website)}"]

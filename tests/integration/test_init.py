@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from matrixcowork.core.config import load_config
+from matrixcowork.features.catalog import FEATURES
 from matrixcowork.ops.devserver import DevServer
 from tests.helpers import unique
 
@@ -60,8 +61,12 @@ def test_init_asks_again_until_every_answer_holds_and_writes_a_valid_private_con
     assert (config.homeserver, config.user_id, config.language) == (synapse.url, bot_id, "de")
     assert config.admins == ["@anna:localhost", "@ben:localhost"]
     assert config.space is not None and config.space.name == "Coworking Test"
-    for section in ("checkin", "sync", "people", "coffee", "coworking", "webinars", "links"):
+    for section in ("checkin", "sync", "people", "coffee", "coworking", "webinars", "links",
+                    "events", "digest", "prompts", "welcome", "quiet"):
         assert getattr(config, section) is not None, section
+    assert [cls.__name__ for cls in FEATURES if not cls.enabled(config)] == []  # all: all
+    assert config.space.knocks and config.space.organizer_room == "orga"
+    assert config.room("orga").access == "organizers"
     assert [room.name for room in config.rooms][:2] == ["Allgemein", "Coworking"]
     assert "# The daily check-in post" in path.read_text()  # commented, not a bare dump
 
@@ -71,12 +76,13 @@ def test_init_in_german_says_how_to_create_an_account_that_does_not_log_in(
 ) -> None:
     path = tmp_path / "config.yaml"
     done = init(path, [
-        synapse.url, "", "wrong-password", "@orga:localhost", "", "", "checkin, coworking",
-        "Coworking Süd",
+        synapse.url, "", "wrong-password", "@orga:localhost", "", "",
+        "checkin, coworking, quiet", "Coworking Süd",
     ], "--language", "de")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Adresse des Homeservers" in out and "Welche (Namen durch Kommas" in out
+    assert "knock      alle dürfen um Beitritt bitten" in out  # the newer features are offered
     assert "Es meldet sich noch nicht an: M_FORBIDDEN" in out
     assert "register_new_matrix_user -c homeserver.yaml -u cowork-bot" in out
     config = load_config(path)
@@ -85,6 +91,10 @@ def test_init_in_german_says_how_to_create_an_account_that_does_not_log_in(
     assert config.coworking is not None and config.coworking.open_room
     assert config.sync is None and config.webinars is None and config.links is None
     assert config.space is not None and config.space.alias == "coworking-sued"
+    # the quiet members' list goes to an organizers' room; nobody may knock without asking
+    assert config.quiet is not None and config.quiet.room == "orga"
+    assert config.room("orga").access == "organizers" and not config.space.knocks
+    assert config.events is None and config.welcome is None and config.digest is None
 
 
 def test_init_writes_nothing_when_the_file_exists_or_the_answers_end(tmp_path: Path) -> None:
