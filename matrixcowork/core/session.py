@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from nio import AsyncClient, LoginResponse, WhoamiResponse
 from . import cross_signing, crypto
 from .chat import CLIENT_CONFIG
 from .config import Config
+from .files import write_private
 
 log = logging.getLogger(__name__)
 CREDENTIALS_FILE = "credentials.json"
@@ -56,16 +56,9 @@ def _read(path: Path) -> Credentials | None:
 
 
 def _write(path: Path, creds: Credentials) -> None:
-    """Atomically: a crash while writing leaves the old file, never an empty one (which would
-    make the next start log in as a new device)."""
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(creds.__dict__, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.chmod(partial, 0o600)
-    os.replace(partial, path)
+    """Atomically and durably: a crash while writing leaves the old file, never an empty one
+    (which would make the next start log in as a new device)."""
+    write_private(path, lambda fh: json.dump(creds.__dict__, fh))
 
 
 async def _token_works(client: AsyncClient) -> str | None:
