@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -156,13 +157,28 @@ async def test_with_an_access_token_only_the_bot_cross_signs_itself_at_first_sta
 
 
 async def test_a_damaged_identity_file_is_never_replaced_by_a_new_identity(
-    make_bot, members: dict[str, Member]
+    make_bot, members: dict[str, Member], caplog: pytest.LogCaptureFixture
 ) -> None:
+    anna = members["anna"]
     bot: Bot = make_bot()
     await bot.start()
-    master = master_of(await published(members["anna"], bot.user_id), bot.user_id)
+    master = master_of(await published(anna, bot.user_id), bot.user_id)
     await bot.stop()
-    (bot.config.data_dir / "crypto" / "cross_signing.json").write_text("{not json")
-    await bot.start()  # runs on (unsigned device, logged), keeps the file for a repair
-    assert master_of(await published(members["anna"], bot.user_id), bot.user_id) == master
-    assert (bot.config.data_dir / "crypto" / "cross_signing.json").read_text() == "{not json"
+    stored = bot.config.data_dir / "crypto" / "cross_signing.json"
+    stored.write_text("{not json")
+    caplog.set_level(logging.ERROR, logger="matrixcowork.core.session")
+    await bot.start()
+    client = bot.services.client
+    # An error, not "no identity" (which would lock encryption and blame a missing recovery
+    # key): the device keeps its keys, the log names the file to repair.
+    assert client.olm is not None and client.identity_problem is None
+    damaged = [r for r in caplog.records if r.levelno == logging.ERROR
+               and "could not cross-sign" in r.getMessage() and str(stored) in r.getMessage()]
+    assert damaged and "is damaged" in damaged[0].getMessage()
+    assert master_of(await published(anna, bot.user_id), bot.user_id) == master
+    assert stored.read_text() == "{not json"  # kept for a repair
+    dm = await anna.create_room(invite=[bot.user_id], is_direct=True)
+    await anna.wait_for(lambda s: s.room_id == dm
+                        and getattr(s.event, "state_key", None) == bot.user_id
+                        and getattr(s.event, "membership", None) == "join")
+    assert "!help" in (await anna.ask(dm, "!help")).body  # and it runs on
