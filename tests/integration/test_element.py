@@ -10,16 +10,17 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from matrixcowork.core.cross_signing import recover
 from matrixcowork.core.session import reset_identity
 from matrixcowork.features.checkin import CheckinFeature
 from matrixcowork.features.sync import SyncFeature
 from matrixcowork.ops.devserver import DevServer
 from tests.element_member import ElementMember
-from tests.helpers import Bot, berlin, unique
+from tests.helpers import Bot, Member, berlin, unique
 
 from .checkin_world import ONSITE, line_of
 from .sync_world import YES
-from .test_cross_signing import recovery_key_in
+from .test_cross_signing import master_of, published, recovery_key_in
 
 
 @pytest.fixture
@@ -113,18 +114,22 @@ async def test_a_lost_data_dir_and_the_recovery_key_keep_elke_trusting_the_bot(
 
 
 async def test_a_reset_identity_on_purpose_is_shown_to_elke_as_an_identity_change(
-    make_bot, elke: ElementMember, capsys: pytest.CaptureFixture[str]
+    make_bot, elke: ElementMember, members: dict[str, Member]
 ) -> None:
     bot: Bot = make_bot()
     await bot.start()
     dm = await direct_chat(elke, bot)
     await assert_help_answered(elke, dm)
+    old_master = master_of(await published(members["anna"], bot.user_id), bot.user_id)
     await bot.stop()
 
     assert bot.config.password
     new_key = await reset_identity(bot.config, bot.config.password.get_secret_value())
-    assert new_key != recovery_key_in(capsys.readouterr().err)
     await bot.start()
+    new_master = master_of(await published(members["anna"], bot.user_id), bot.user_id)
+    assert new_master != old_master
+    # The key shown for the new identity opens it (and not the old one) in secret storage.
+    assert (await recover(bot.services.client, new_key)).master_public == new_master
     trust = await elke.trust(bot.user_id, bot.services.client.device_id)
     assert trust["signed_by_owner"] and trust["needs_user_approval"]  # never silent
 
