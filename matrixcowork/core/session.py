@@ -146,7 +146,13 @@ async def connect(config: Config, encryption: bool = True) -> AsyncClient:
         assert isinstance(client, BotClient)
         client.identity_problem = str(locked)
         return client
-    except (cross_signing.CrossSigningError, cross_signing.PasswordNeeded, OSError) as err:
+    except cross_signing.PasswordNeeded:
+        log.error("could not cross-sign device %s: the homeserver asks for the bot's password, "
+                  "and the bot has only an access token. Stop the bot, run `matrixcowork crypto "
+                  "bootstrap -c CONFIG` once (it asks for the password) and start it again; "
+                  "until then Element ignores this device", client.device_id)
+        return client
+    except (cross_signing.CrossSigningError, OSError) as err:
         log.error("could not cross-sign device %s (%s); Element will ignore it until the "
                   "next start succeeds", client.device_id, err)
         return client
@@ -219,3 +225,20 @@ async def reset_identity(config: Config, password: str | None) -> str:
     log.info("made a new cross-signing identity %s", outcome.identity.master_public)
     assert outcome.recovery_key
     return outcome.recovery_key
+
+
+async def bootstrap_identity(config: Config, password: str | None) -> cross_signing.Outcome:
+    """Cross-sign the bot's device once, by hand, with a password typed in: for a bot that runs
+    with an access token on a homeserver that wants the password to publish an identity. Uses
+    the identity the bot holds (or recovers with the recovery key), makes one only if the
+    account has none; run it while the bot is stopped (it uses the bot's device and keys)."""
+    client = await _login_to(config, encryption=True)
+    try:
+        if client.olm is None:
+            raise cross_signing.CrossSigningError("encryption support is not installed")
+        outcome = await cross_signing.ensure(client, crypto.store_dir(config.data_dir), password,
+                                             _secret(config.recovery_key))
+    finally:
+        await client.close()
+    _report(outcome, client)
+    return outcome
