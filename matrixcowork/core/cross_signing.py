@@ -7,7 +7,9 @@ recovery key, in the account's secret storage, so a bot whose data dir is lost g
 identity back instead of a new one (which would show every member an identity-change warning).
 A new identity is made only when the account has none, or on purpose (`reset`).
 
-matrix-nio 0.26 has no cross-signing; the few requests are made here by hand.
+matrix-nio 0.26 has no cross-signing; the few requests are made here by hand. Why not the
+fork mindroom-nio (no secret storage, no recovery key, a new identity when its file is
+lost): see the README, "Encryption".
 """
 
 from __future__ import annotations
