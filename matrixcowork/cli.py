@@ -169,6 +169,38 @@ def cmd_crypto_reset_identity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crypto_bootstrap(args: argparse.Namespace) -> int:
+    """Cross-sign the bot's device once with its password typed in: for a bot that runs with an
+    access token when the homeserver wants the password for it (the bot's log then says so).
+    Keeps the account's identity if there is one; makes one (and shows its recovery key) if not."""
+    from .core.cross_signing import CrossSigningError, IdentityLocked, PasswordNeeded
+    from .core.logs import setup_logging
+    from .core.session import bootstrap_identity
+
+    config = load_config(args.config)
+    password = config.password.get_secret_value() if config.password else None
+    if password is None:
+        if not sys.stdin.isatty():
+            print("matrixcowork: crypto bootstrap asks for the bot's password: run it in a "
+                  "terminal (or set MATRIXCOWORK_PASSWORD)", file=sys.stderr)
+            return EXIT_CONFIG
+        password = getpass.getpass(f"Password of {config.user_id}: ") or None
+    _private_files()
+    setup_logging(config.log_level, [*_secrets(config), *([password] if password else [])])
+    try:
+        outcome = asyncio.run(bootstrap_identity(config, password))
+    except PasswordNeeded:
+        print("matrixcowork: the homeserver wants the bot's password, and none was given",
+              file=sys.stderr)
+        return EXIT_CONFIG
+    except (CrossSigningError, IdentityLocked) as err:
+        print(f"matrixcowork: crypto bootstrap failed: {err}", file=sys.stderr)
+        return 1
+    print(f"Done: the bot's device is cross-signed by its identity "
+          f"{outcome.identity.master_public}. Start the bot again.")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .ops.demo import run_demo
 
@@ -233,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
     reset.add_argument("--yes", action="store_true", help="do not ask")
     reset.set_defaults(func=cmd_crypto_reset_identity)
+    bootstrap = crypto_what.add_parser(
+        "bootstrap", help="cross-sign the bot's device, asking for its password (access token)")
+    bootstrap.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
+    bootstrap.set_defaults(func=cmd_crypto_bootstrap)
 
     demo = sub.add_parser("demo", help="start a local homeserver with a demo community")
     demo.add_argument("--dir", default="demo-data", help="folder for the demo (reused)")

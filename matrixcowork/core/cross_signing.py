@@ -7,7 +7,9 @@ recovery key, in the account's secret storage, so a bot whose data dir is lost g
 identity back instead of a new one (which would show every member an identity-change warning).
 A new identity is made only when the account has none, or on purpose (`reset`).
 
-matrix-nio 0.26 has no cross-signing; the few requests are made here by hand.
+matrix-nio 0.26 has no cross-signing; the few requests are made here by hand. Why not the
+fork mindroom-nio (no secret storage, no recovery key, a new identity when its file is
+lost): see the README, "Encryption".
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from nio import AsyncClient
 from nio.api import Api
 
 from . import secret_storage as ssss
+from .files import write_private
 
 log = logging.getLogger(__name__)
 
@@ -142,14 +145,11 @@ def load(crypto_dir: Path, user_id: str) -> tuple[Identity, bool] | None:
 
 
 def save(crypto_dir: Path, identity: Identity, in_secret_storage: bool) -> None:
-    path = identity_path(crypto_dir)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"user_id": identity.user_id, "seeds": identity.seeds(),
-                   "in_secret_storage": in_secret_storage}, fh)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    """Atomically and durably (0600, fsync, rename, fsync of the dir), like the credentials:
+    these are the only copy of the private keys until secret storage has them."""
+    data = {"user_id": identity.user_id, "seeds": identity.seeds(),
+            "in_secret_storage": in_secret_storage}
+    write_private(identity_path(crypto_dir), lambda fh: json.dump(data, fh))
 
 
 async def _call(client: AsyncClient, method: str, path: str,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from nio import AsyncClient, LoginResponse, WhoamiResponse
 from . import cross_signing, crypto
 from .chat import CLIENT_CONFIG
 from .config import Config
+from .files import write_private
 
 log = logging.getLogger(__name__)
 CREDENTIALS_FILE = "credentials.json"
@@ -56,16 +56,9 @@ def _read(path: Path) -> Credentials | None:
 
 
 def _write(path: Path, creds: Credentials) -> None:
-    """Atomically: a crash while writing leaves the old file, never an empty one (which would
-    make the next start log in as a new device)."""
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(creds.__dict__, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.chmod(partial, 0o600)
-    os.replace(partial, path)
+    """Atomically and durably: a crash while writing leaves the old file, never an empty one
+    (which would make the next start log in as a new device)."""
+    write_private(path, lambda fh: json.dump(creds.__dict__, fh))
 
 
 async def _token_works(client: AsyncClient) -> str | None:
@@ -153,7 +146,13 @@ async def connect(config: Config, encryption: bool = True) -> AsyncClient:
         assert isinstance(client, BotClient)
         client.identity_problem = str(locked)
         return client
-    except (cross_signing.CrossSigningError, cross_signing.PasswordNeeded, OSError) as err:
+    except cross_signing.PasswordNeeded:
+        log.error("could not cross-sign device %s: the homeserver asks for the bot's password, "
+                  "and the bot has only an access token. Stop the bot, run `matrixcowork crypto "
+                  "bootstrap -c CONFIG` once (it asks for the password) and start it again; "
+                  "until then Element ignores this device", client.device_id)
+        return client
+    except (cross_signing.CrossSigningError, OSError) as err:
         log.error("could not cross-sign device %s (%s); Element will ignore it until the "
                   "next start succeeds", client.device_id, err)
         return client
@@ -226,3 +225,20 @@ async def reset_identity(config: Config, password: str | None) -> str:
     log.info("made a new cross-signing identity %s", outcome.identity.master_public)
     assert outcome.recovery_key
     return outcome.recovery_key
+
+
+async def bootstrap_identity(config: Config, password: str | None) -> cross_signing.Outcome:
+    """Cross-sign the bot's device once, by hand, with a password typed in: for a bot that runs
+    with an access token on a homeserver that wants the password to publish an identity. Uses
+    the identity the bot holds (or recovers with the recovery key), makes one only if the
+    account has none; run it while the bot is stopped (it uses the bot's device and keys)."""
+    client = await _login_to(config, encryption=True)
+    try:
+        if client.olm is None:
+            raise cross_signing.CrossSigningError("encryption support is not installed")
+        outcome = await cross_signing.ensure(client, crypto.store_dir(config.data_dir), password,
+                                             _secret(config.recovery_key))
+    finally:
+        await client.close()
+    _report(outcome, client)
+    return outcome

@@ -3,6 +3,7 @@ devices their owner cross-signed and shows nothing from any other (MSC4153)."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,16 +11,23 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from matrixcowork.core.session import reset_identity
+from matrixcowork.core.cross_signing import recover
+from matrixcowork.core.session import bootstrap_identity, reset_identity
 from matrixcowork.features.checkin import CheckinFeature
 from matrixcowork.features.sync import SyncFeature
 from matrixcowork.ops.devserver import DevServer
-from tests.element_member import ElementMember
-from tests.helpers import Bot, berlin, unique
+from tests.element_member import ElementMember, ElementSeen
+from tests.helpers import Bot, Member, berlin, unique
 
 from .checkin_world import ONSITE, line_of
 from .sync_world import YES
-from .test_cross_signing import recovery_key_in
+from .test_cross_signing import (
+    homeserver_wants_the_password,
+    master_of,
+    published,
+    recovery_key_in,
+    with_access_token,
+)
 
 
 @pytest.fixture
@@ -58,6 +66,46 @@ async def test_help_in_an_encrypted_direct_chat_and_the_bot_still_trusted_after_
     await bot.restart()  # same device, same identity: nothing changes for Elke
     await assert_help_answered(elke, dm)
     trust = await elke.trust(bot.user_id, bot.services.client.device_id)
+    assert trust["signed_by_owner"] and not trust["needs_user_approval"]
+
+
+async def settled_from(elke: ElementMember, room: str, sender: str,
+                       timeout: float = 30) -> ElementSeen:
+    """The first encrypted event from `sender` in the room, once Elke's app has decided about
+    it: decrypted, or refused for a reason other than a room key still on its way."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        seen = [e for e in await elke.events(room) if e.sender == sender and e.encrypted]
+        if seen and seen[0].decryption_failure != "MEGOLM_UNKNOWN_INBOUND_SESSION_ID":
+            return seen[0]
+        assert asyncio.get_running_loop().time() < deadline, f"nothing settled: {seen}"
+        await asyncio.sleep(0.2)
+
+
+async def test_elke_shows_nothing_from_an_unsigned_bot_device_until_crypto_bootstrap(
+    make_bot, elke: ElementMember, synapse: DevServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The negative control: if Elke's app stopped excluding unsigned devices, the other
+    stories would still pass; here the bot's device is left unsigned (an access token, and a
+    homeserver that wants the password) and Elke's app must refuse what it sends."""
+    bot: Bot = make_bot()
+    password = with_access_token(bot, synapse)
+    homeserver_wants_the_password(monkeypatch)
+    await bot.start()
+    device = bot.services.client.device_id
+    assert bot.services.client.olm is not None  # it encrypts; only the signature is missing
+    dm = await direct_chat(elke, bot)
+    await elke.say(dm, "!help")  # Elke's app gives the unsigned device no key for it…
+    notice = await settled_from(elke, dm, bot.user_id)  # …so the bot says it cannot read it
+    assert notice.decryption_failure == "UNSIGNED_SENDER_DEVICE"
+    assert not (await elke.trust(bot.user_id, device))["signed_by_owner"]
+    await bot.stop()
+
+    await bootstrap_identity(bot.config, password)  # what `matrixcowork crypto bootstrap` runs
+    await bot.start()
+    assert bot.services.client.device_id == device
+    await assert_help_answered(elke, dm)
+    trust = await elke.trust(bot.user_id, device)
     assert trust["signed_by_owner"] and not trust["needs_user_approval"]
 
 
@@ -113,18 +161,22 @@ async def test_a_lost_data_dir_and_the_recovery_key_keep_elke_trusting_the_bot(
 
 
 async def test_a_reset_identity_on_purpose_is_shown_to_elke_as_an_identity_change(
-    make_bot, elke: ElementMember, capsys: pytest.CaptureFixture[str]
+    make_bot, elke: ElementMember, members: dict[str, Member]
 ) -> None:
     bot: Bot = make_bot()
     await bot.start()
     dm = await direct_chat(elke, bot)
     await assert_help_answered(elke, dm)
+    old_master = master_of(await published(members["anna"], bot.user_id), bot.user_id)
     await bot.stop()
 
     assert bot.config.password
     new_key = await reset_identity(bot.config, bot.config.password.get_secret_value())
-    assert new_key != recovery_key_in(capsys.readouterr().err)
     await bot.start()
+    new_master = master_of(await published(members["anna"], bot.user_id), bot.user_id)
+    assert new_master != old_master
+    # The key shown for the new identity opens it (and not the old one) in secret storage.
+    assert (await recover(bot.services.client, new_key)).master_public == new_master
     trust = await elke.trust(bot.user_id, bot.services.client.device_id)
     assert trust["signed_by_owner"] and trust["needs_user_approval"]  # never silent
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 
 import pytest
 
-from matrixcowork.core import session
+from matrixcowork.core import cross_signing, session
+from matrixcowork.core.cross_signing import Identity
 from matrixcowork.core.postedits import SHOWN_KEPT, CoalescedEdits
 from matrixcowork.core.session import Credentials
 
@@ -46,3 +48,41 @@ def test_the_texts_of_old_posts_are_forgotten() -> None:
     assert len(edits._shown) == SHOWN_KEPT
     assert "$post0" not in edits._shown and edits._shown["$post3"] == "seen again"
     assert next(iter(edits._shown)) == "$post6"
+
+
+def test_the_cross_signing_keys_are_written_whole_durably_and_private(
+    tmp_path: Path, monkeypatch
+) -> None:
+    old, new = Identity.generate("@bot:hs"), Identity.generate("@bot:hs")
+    cross_signing.save(tmp_path, old, False)
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append("dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    cross_signing.save(tmp_path, new, True)
+    assert synced == ["file", "dir"]  # the data, then the rename
+    path = cross_signing.identity_path(tmp_path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert cross_signing.load(tmp_path, "@bot:hs") == (new, True)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_a_crash_while_writing_the_cross_signing_keys_leaves_the_old_ones(
+    tmp_path: Path, monkeypatch
+) -> None:
+    old = Identity.generate("@bot:hs")
+    cross_signing.save(tmp_path, old, True)
+
+    def dies(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cross_signing.json, "dump", dies)
+    with pytest.raises(OSError):
+        cross_signing.save(tmp_path, Identity.generate("@bot:hs"), False)
+    monkeypatch.undo()
+    assert cross_signing.load(tmp_path, "@bot:hs") == (old, True)
+    assert [p.name for p in tmp_path.iterdir()] == [cross_signing.IDENTITY_FILE]
