@@ -11,8 +11,8 @@ The rules, the same for every feature:
 - Job ids are `<feature>:<what>[:<subject>]`; a feature's jobs end when the feature stops.
 - A job whose time has passed runs at once. What it means to run late (post late, skip and
   record it) is the feature's rule, read from what the store says ran.
-- A job that raises is tried again `RETRY` later (a recurring one, at the latest at its next
-  time).
+- A job that raises is tried again `RETRY` later, never sooner, even if it asked to be woken
+  earlier before it raised (a recurring one, at the latest at its next time).
 - Recurring jobs follow a local wall-clock rule (`Cron`). On the night the clocks go forward a
   time in the gap runs once, when the gap ends (02:30 runs at 03:00); on the night they go
   back a repeated time runs once, the first time.
@@ -198,11 +198,20 @@ class Scheduler:
             raise
         except Exception:
             log.exception("%s failed; trying again in %s", job.id, RETRY)
-            retry = now + RETRY
-            if job.rule:
-                job.due = min(job.due, retry)
-            elif job.id not in self._jobs:
-                self._put(Job(job.id, job.name, job.action, retry))
+            self._retry(job, now + RETRY)
+
+    def _retry(self, job: Job, retry: datetime) -> None:
+        """After a failure: not before `retry`, whatever the action scheduled before it
+        raised (a wake-up for a past step would otherwise run it again at once, forever);
+        a recurring job also at its next time, if that comes first."""
+        again = self._jobs.get(job.id)
+        if again is None:
+            self._put(Job(job.id, job.name, job.action, retry))
+        elif again is job and job.rule:
+            job.due = min(job.due, retry)
+        elif again.due < retry:
+            again.due = retry
+            self._changed.set()
 
     def start(self) -> None:
         """Run jobs as they become due, if the clock runs by itself (a `FakeClock` does not)."""

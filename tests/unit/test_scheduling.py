@@ -116,6 +116,23 @@ async def test_a_failing_recurring_job_retries_but_not_past_its_next_time() -> N
     assert log.labels == ["post", "post"]
 
 
+async def test_a_job_that_wakes_itself_for_the_past_and_then_fails_waits_for_the_retry() -> None:
+    clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))
+
+    async def step(now: datetime) -> None:  # as the meeting engine: reschedule, then a bug
+        log.runs.append(("step", now))
+        scheduler.wake("sync:meetings", [berlin(2026, 12, 1, 8, 0)], step, name="sync")
+        raise RuntimeError("a bug in a step")
+
+    scheduler.at("sync:meetings", berlin(2026, 12, 1, 9, 0), step, name="sync")
+    assert await scheduler.run_due() == ["sync:meetings"]
+    assert await scheduler.run_due() == []
+    assert len(log.runs) == 1
+    assert scheduler.job("sync:meetings").due == berlin(2026, 12, 1, 9, 0) + RETRY
+    clock.advance(RETRY)
+    assert await scheduler.run_due() == ["sync:meetings"]
+
+
 async def test_a_job_that_schedules_itself_again_for_now_waits_for_the_next_pass() -> None:
     _clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))
 
