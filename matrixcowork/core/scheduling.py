@@ -7,6 +7,9 @@ wall clock that jumps, e.g. after a suspend, is noticed). With the `FakeClock` n
 itself: a test moves the clock and calls `run_due()`, and the same jobs run in the same order
 on any real date.
 
+Times are aware datetimes in the community's zone; they are compared and added to in UTC
+(`clock.utc`, `clock.later`), so the repeated autumn hour counts as the hour it is.
+
 The rules, the same for every feature:
 - Job ids are `<feature>:<what>[:<subject>]`; a feature's jobs end when the feature stops.
 - A job whose time has passed runs at once. What it means to run late (post late, skip and
@@ -35,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from .clock import Clock
+from .clock import Clock, later, utc
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +84,11 @@ class Cron:
 
     def at_or_after(self, when: datetime) -> datetime:
         """The first time of the rule that is not before `when`."""
-        return self._first(when, lambda instant: instant >= when)
+        return self._first(when, lambda instant: instant >= utc(when))
 
     def after(self, when: datetime) -> datetime:
         """The first time of the rule that is later than `when`."""
-        return self._first(when, lambda instant: instant > when)
+        return self._first(when, lambda instant: instant > utc(when))
 
     def _first(self, when: datetime, fits: Callable[[datetime], bool]) -> datetime:
         trigger = CronTrigger(timezone=UTC, **dict(self.fields))
@@ -98,7 +101,7 @@ class Cron:
             if found is None:  # a rule that never comes again: none of ours
                 raise ValueError(f"{self} has no time after {when}")
             instant = instant_of(found.replace(tzinfo=None), self.tz)
-            if fits(instant):
+            if fits(utc(instant)):
                 return instant
             wall = found.replace(tzinfo=None) + _SECOND
 
@@ -144,7 +147,8 @@ class Scheduler:
             self.cancel(job_id)
             return
         now = self.clock.now()
-        self.at(job_id, max(min(due), now + RETRY if failed else now), action, name=name)
+        earliest = later(now, RETRY) if failed else now
+        self.at(job_id, max(min(due, key=utc), earliest, key=utc), action, name=name)
 
     def cancel(self, job_id: str) -> None:
         if self._jobs.pop(job_id, None):
@@ -163,7 +167,7 @@ class Scheduler:
         return self._jobs.get(job_id)
 
     def upcoming(self) -> list[Job]:
-        return sorted(self._jobs.values(), key=lambda j: (j.due, j.order))
+        return sorted(self._jobs.values(), key=lambda j: (utc(j.due), j.order))
 
     def _put(self, job: Job) -> None:
         job.order = next(self._order)
@@ -181,7 +185,8 @@ class Scheduler:
                 self._holds.clear()
             while True:
                 now = self.clock.now()
-                ready = [j for j in self.upcoming() if j.due <= now and j.id not in ran]
+                ready = [j for j in self.upcoming()
+                         if utc(j.due) <= utc(now) and j.id not in ran]
                 if not ready:
                     return ran
                 ran.append(ready[0].id)
@@ -198,7 +203,7 @@ class Scheduler:
             raise
         except Exception:
             log.exception("%s failed; trying again in %s", job.id, RETRY)
-            self._retry(job, now + RETRY)
+            self._retry(job, later(now, RETRY))
 
     def _retry(self, job: Job, retry: datetime) -> None:
         """After a failure: not before `retry`, whatever the action scheduled before it
@@ -208,8 +213,8 @@ class Scheduler:
         if again is None:
             self._put(Job(job.id, job.name, job.action, retry))
         elif again is job and job.rule:
-            job.due = min(job.due, retry)
-        elif again.due < retry:
+            job.due = min(job.due, retry, key=utc)
+        elif utc(again.due) < utc(retry):
             again.due = retry
             self._changed.set()
 
@@ -233,7 +238,8 @@ class Scheduler:
             upcoming = self.upcoming()
             delay = MAX_SLEEP
             if upcoming:
-                delay = min(delay, (upcoming[0].due - self.clock.now()).total_seconds())
+                left = utc(upcoming[0].due) - utc(self.clock.now())
+                delay = min(delay, left.total_seconds())
             if delay > 0 and not self._changed.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), delay)

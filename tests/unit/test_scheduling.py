@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matrixcowork.core.clock import FakeClock
+from matrixcowork.core.clock import FakeClock, later
 from matrixcowork.core.scheduling import RETRY, Cron, Scheduler, instant_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -219,6 +219,44 @@ async def test_a_0230_job_runs_once_on_the_nights_the_clocks_change(day) -> None
         assert ran == berlin(*SPRING, 3, 0)
     else:
         assert ran.astimezone(UTC) == datetime(2031, 10, 26, 0, 30, tzinfo=UTC)  # the first 02:30
+
+
+async def test_in_the_repeated_autumn_hour_a_job_is_due_by_the_real_time() -> None:
+    # 02:20 CEST, then 50 minutes later 02:10 CET: the wall clock went back, the job is due.
+    clock, scheduler, log = world(berlin(*AUTUMN, 2, 0))
+    scheduler.at("x:step", berlin(*AUTUMN, 2, 20), log.action("step"), name="step")
+    clock.set(berlin(*AUTUMN, 2, 10, fold=1))
+    assert clock.now().astimezone(UTC) == datetime(2031, 10, 26, 1, 10, tzinfo=UTC)
+    assert await scheduler.run_due() == ["x:step"]
+
+
+async def test_the_retry_pause_is_real_time_across_the_repeated_hour() -> None:
+    clock, scheduler, log = world(berlin(*AUTUMN, 2, 58))  # CEST, two minutes before 02:00 CET
+    scheduler.at("x:step", clock.now(), log.action("step", fail_times=1), name="step")
+    await scheduler.run_due()
+    retry = scheduler.job("x:step").due
+    assert retry.astimezone(UTC) - clock.now().astimezone(UTC) == RETRY
+    assert (retry.hour, retry.minute, retry.fold) == (2, 3, 1)  # 02:03 CET
+
+
+async def test_a_25_minute_sprint_from_0240_cest_ends_25_minutes_later() -> None:
+    # The focus sprint's end (and a call's timeout) is `later(start, length)`.
+    clock, scheduler, log = world(berlin(*AUTUMN, 2, 40))
+    end = later(clock.now(), timedelta(minutes=25))
+    assert (end.hour, end.minute, end.utcoffset()) == (2, 5, timedelta(hours=1))  # 02:05 CET
+    scheduler.wake("cowork:focus", [end], log.action("end"), name="focus")
+    for _ in range(4):
+        clock.advance(timedelta(minutes=6))
+        assert await scheduler.run_due() == []
+    clock.advance(timedelta(minutes=1))
+    assert await scheduler.run_due() == ["cowork:focus"]
+    assert log.runs[0][1].astimezone(UTC) == datetime(2031, 10, 26, 1, 5, tzinfo=UTC)
+
+
+def test_the_next_time_of_a_rule_seen_in_the_repeated_hour_is_not_its_first_pass() -> None:
+    rule = Cron.of(BERLIN, hour=2, minute=30)
+    after = rule.after(berlin(*AUTUMN, 2, 10, fold=1))  # 02:30 CEST was 40 minutes ago
+    assert after == berlin(2031, 10, 27, 2, 30)
 
 
 def test_the_monthly_rule_keeps_local_time_across_dst() -> None:

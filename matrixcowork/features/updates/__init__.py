@@ -25,6 +25,7 @@ from babel.dates import format_timedelta
 
 from ...core.arguments import choice
 from ...core.chat import ChatError, txn_for
+from ...core.clock import later
 from ...core.commands import Arg, ArgError, CommandContext, command
 from ...core.config import Config
 from ...core.content import message as message_content
@@ -112,7 +113,7 @@ class UpdatesFeature(Feature):
         """Ask and remind what is due for the next sync; wake again when more is. After a
         failure the scheduler's retry rule says when: a bug is tried again like any job's."""
         occ = await self.next_sync(now)
-        wake, failed = [now + timedelta(hours=1)], False
+        wake, failed = [later(now, timedelta(hours=1))], False
         if occ is not None:
             try:
                 wake = await self._run_due(occ, now)
