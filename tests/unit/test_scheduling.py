@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matrixcowork.core.clock import FakeClock, later
+from matrixcowork.core.clock import Clock, FakeClock, later
 from matrixcowork.core.scheduling import RETRY, Cron, Scheduler, instant_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -178,6 +178,25 @@ async def test_with_the_fake_clock_nothing_runs_by_itself() -> None:
     for _ in range(5):
         await asyncio_yield()
     assert log.runs == []
+
+
+async def test_with_the_real_clock_a_due_job_runs_by_itself() -> None:
+    import asyncio
+
+    scheduler = Scheduler(Clock(BERLIN))
+    ran = asyncio.Event()
+
+    async def job(now: datetime) -> None:
+        ran.set()
+
+    scheduler.start()
+    try:
+        scheduler.at("x:soon", later(scheduler.clock.now(), timedelta(seconds=0.05)), job,
+                     name="soon")
+        await asyncio.wait_for(ran.wait(), 10)  # a bound for a busy machine, not a speed
+        assert scheduler.job("x:soon") is None
+    finally:
+        await scheduler.stop()
 
 
 async def asyncio_yield() -> None:
