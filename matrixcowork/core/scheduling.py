@@ -31,14 +31,14 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from .clock import Clock, later, utc
+from .clock import WEEKDAYS, Clock, later, utc
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,14 @@ def instant_of(wall: datetime, tz: ZoneInfo) -> datetime:
     while moment.astimezone(tz).utcoffset() != new_offset:
         moment += _MINUTE
     return moment.astimezone(tz)
+
+
+def due_on(now: date, weekdays: Collection[str] | None, at: time | None = None) -> bool:
+    """Whether `now` (a local date or time) is one of `weekdays` ("mon" … "sun"; every day
+    if None) and, with `at`, has reached that time of day: a daily job's "is it today"."""
+    if weekdays is not None and WEEKDAYS[now.weekday()] not in weekdays:
+        return False
+    return at is None or (isinstance(now, datetime) and now.time() >= at)
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,16 @@ class Scheduler:
         for what was due while the bot was down."""
         now = self.clock.now()
         self._put(Job(job_id, name, action, now if catch_up else rule.at_or_after(now), rule))
+
+    def daily(self, job_id: str, at: time, action: Action, *, name: str,
+              weekdays: Collection[str] | None = None) -> None:
+        """Run `action(now)` at `at` local time on `weekdays` (every day if None), and once
+        right away for what was due while the bot was down (`due_on` tells the action
+        whether today's time has come)."""
+        fields: dict[str, str | int] = {"hour": at.hour, "minute": at.minute}
+        if weekdays is not None:
+            fields["day_of_week"] = ",".join(weekdays)
+        self.every(job_id, Cron.of(self.clock.tz, **fields), action, name=name, catch_up=True)
 
     def wake(self, job_id: str, due: Sequence[datetime], action: Action, *, name: str,
              failed: bool = False) -> None:

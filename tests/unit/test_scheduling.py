@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from matrixcowork.core.clock import Clock, FakeClock, later
-from matrixcowork.core.scheduling import RETRY, Cron, Scheduler, instant_of
+from matrixcowork.core.scheduling import RETRY, Cron, Scheduler, due_on, instant_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -87,6 +87,29 @@ async def test_catch_up_runs_once_at_start_then_the_rule_takes_over() -> None:
 
     assert await scheduler.run_due() == ["coffee:daily"]
     assert scheduler.job("coffee:daily").due == berlin(2026, 12, 2, 10, 0)
+
+
+async def test_a_daily_job_catches_up_then_runs_on_its_weekdays_at_its_time() -> None:
+    _clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))  # a Tuesday
+    scheduler.daily("digest:weekly", time(8, 30), log.action("digest"), name="digest",
+                    weekdays=("mon", "thu"))
+    assert await scheduler.run_due() == ["digest:weekly"]  # what was due while it was down
+    assert scheduler.job("digest:weekly").due == berlin(2026, 12, 3, 8, 30)  # Thursday
+    scheduler.daily("quiet:daily", time(7, 0), log.action("quiet"), name="quiet")
+    await scheduler.run_due()
+    assert scheduler.job("quiet:daily").due == berlin(2026, 12, 2, 7, 0)
+
+
+@pytest.mark.parametrize(("now", "weekdays", "at", "due"), [
+    (berlin(2026, 12, 1, 8, 30), ("tue",), time(8, 30), True),  # a Tuesday, at its time
+    (berlin(2026, 12, 1, 8, 29), ("tue",), time(8, 30), False),  # not yet
+    (berlin(2026, 12, 1, 23, 0), ("mon", "wed"), time(8, 30), False),  # not its day
+    (berlin(2026, 12, 1, 0, 0), None, time(0, 0), True),  # every day
+    (date(2026, 12, 1), ("tue",), None, True),  # a day: no time asked
+    (date(2026, 12, 2), ("tue",), None, False),
+])
+def test_due_on_is_the_day_and_the_time_of_day(now, weekdays, at, due) -> None:
+    assert due_on(now, weekdays, at) is due
 
 
 async def test_a_job_that_fails_is_tried_again_after_the_pause() -> None:
