@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # as config names them, Monday first
+
+
+def utc(when: datetime) -> datetime:
+    """The instant, for comparing: two times in the same zone compare by their wall clock
+    (Python ignores `fold`), so 02:10 CET would come before 02:20 CEST on the night the
+    clocks go back."""
+    return when.astimezone(UTC)
+
+
+def later(when: datetime, delta: timedelta) -> datetime:
+    """`delta` of real time after `when`, read in `when`'s zone (adding to the wall clock
+    would make a 25-minute sprint last 1h25 across the repeated autumn hour)."""
+    return (utc(when) + delta).astimezone(when.tzinfo)
 
 
 class Clock:
@@ -40,4 +53,4 @@ class FakeClock(Clock):
         self._now = when.astimezone(self.tz) if when.tzinfo else when.replace(tzinfo=self.tz)
 
     def advance(self, delta: timedelta) -> None:
-        self._now = (self._now + delta).astimezone(self.tz)
+        self._now = later(self._now, delta)

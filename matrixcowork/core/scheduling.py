@@ -7,12 +7,15 @@ wall clock that jumps, e.g. after a suspend, is noticed). With the `FakeClock` n
 itself: a test moves the clock and calls `run_due()`, and the same jobs run in the same order
 on any real date.
 
+Times are aware datetimes in the community's zone; they are compared and added to in UTC
+(`clock.utc`, `clock.later`), so the repeated autumn hour counts as the hour it is.
+
 The rules, the same for every feature:
 - Job ids are `<feature>:<what>[:<subject>]`; a feature's jobs end when the feature stops.
 - A job whose time has passed runs at once. What it means to run late (post late, skip and
   record it) is the feature's rule, read from what the store says ran.
-- A job that raises is tried again `RETRY` later (a recurring one, at the latest at its next
-  time).
+- A job that raises is tried again `RETRY` later, never sooner, even if it asked to be woken
+  earlier before it raised (a recurring one, at the latest at its next time).
 - Recurring jobs follow a local wall-clock rule (`Cron`). On the night the clocks go forward a
   time in the gap runs once, when the gap ends (02:30 runs at 03:00); on the night they go
   back a repeated time runs once, the first time.
@@ -28,14 +31,14 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from .clock import Clock
+from .clock import WEEKDAYS, Clock, later, utc
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,14 @@ def instant_of(wall: datetime, tz: ZoneInfo) -> datetime:
     return moment.astimezone(tz)
 
 
+def due_on(now: date, weekdays: Collection[str] | None, at: time | None = None) -> bool:
+    """Whether `now` (a local date or time) is one of `weekdays` ("mon" … "sun"; every day
+    if None) and, with `at`, has reached that time of day: a daily job's "is it today"."""
+    if weekdays is not None and WEEKDAYS[now.weekday()] not in weekdays:
+        return False
+    return at is None or (isinstance(now, datetime) and now.time() >= at)
+
+
 @dataclass(frozen=True)
 class Cron:
     """A local wall-clock rule such as "mon-fri 08:30" or "first tuesday 18:00"."""
@@ -81,11 +92,11 @@ class Cron:
 
     def at_or_after(self, when: datetime) -> datetime:
         """The first time of the rule that is not before `when`."""
-        return self._first(when, lambda instant: instant >= when)
+        return self._first(when, lambda instant: instant >= utc(when))
 
     def after(self, when: datetime) -> datetime:
         """The first time of the rule that is later than `when`."""
-        return self._first(when, lambda instant: instant > when)
+        return self._first(when, lambda instant: instant > utc(when))
 
     def _first(self, when: datetime, fits: Callable[[datetime], bool]) -> datetime:
         trigger = CronTrigger(timezone=UTC, **dict(self.fields))
@@ -98,7 +109,7 @@ class Cron:
             if found is None:  # a rule that never comes again: none of ours
                 raise ValueError(f"{self} has no time after {when}")
             instant = instant_of(found.replace(tzinfo=None), self.tz)
-            if fits(instant):
+            if fits(utc(instant)):
                 return instant
             wall = found.replace(tzinfo=None) + _SECOND
 
@@ -136,6 +147,16 @@ class Scheduler:
         now = self.clock.now()
         self._put(Job(job_id, name, action, now if catch_up else rule.at_or_after(now), rule))
 
+    def daily(self, job_id: str, at: time, action: Action, *, name: str,
+              weekdays: Collection[str] | None = None) -> None:
+        """Run `action(now)` at `at` local time on `weekdays` (every day if None), and once
+        right away for what was due while the bot was down (`due_on` tells the action
+        whether today's time has come)."""
+        fields: dict[str, str | int] = {"hour": at.hour, "minute": at.minute}
+        if weekdays is not None:
+            fields["day_of_week"] = ",".join(weekdays)
+        self.every(job_id, Cron.of(self.clock.tz, **fields), action, name=name, catch_up=True)
+
     def wake(self, job_id: str, due: Sequence[datetime], action: Action, *, name: str,
              failed: bool = False) -> None:
         """Run `action` at the earliest of `due` (after the retry pause if the last run
@@ -144,7 +165,8 @@ class Scheduler:
             self.cancel(job_id)
             return
         now = self.clock.now()
-        self.at(job_id, max(min(due), now + RETRY if failed else now), action, name=name)
+        earliest = later(now, RETRY) if failed else now
+        self.at(job_id, max(min(due, key=utc), earliest, key=utc), action, name=name)
 
     def cancel(self, job_id: str) -> None:
         if self._jobs.pop(job_id, None):
@@ -163,7 +185,7 @@ class Scheduler:
         return self._jobs.get(job_id)
 
     def upcoming(self) -> list[Job]:
-        return sorted(self._jobs.values(), key=lambda j: (j.due, j.order))
+        return sorted(self._jobs.values(), key=lambda j: (utc(j.due), j.order))
 
     def _put(self, job: Job) -> None:
         job.order = next(self._order)
@@ -181,7 +203,8 @@ class Scheduler:
                 self._holds.clear()
             while True:
                 now = self.clock.now()
-                ready = [j for j in self.upcoming() if j.due <= now and j.id not in ran]
+                ready = [j for j in self.upcoming()
+                         if utc(j.due) <= utc(now) and j.id not in ran]
                 if not ready:
                     return ran
                 ran.append(ready[0].id)
@@ -198,11 +221,20 @@ class Scheduler:
             raise
         except Exception:
             log.exception("%s failed; trying again in %s", job.id, RETRY)
-            retry = now + RETRY
-            if job.rule:
-                job.due = min(job.due, retry)
-            elif job.id not in self._jobs:
-                self._put(Job(job.id, job.name, job.action, retry))
+            self._retry(job, later(now, RETRY))
+
+    def _retry(self, job: Job, retry: datetime) -> None:
+        """After a failure: not before `retry`, whatever the action scheduled before it
+        raised (a wake-up for a past step would otherwise run it again at once, forever);
+        a recurring job also at its next time, if that comes first."""
+        again = self._jobs.get(job.id)
+        if again is None:
+            self._put(Job(job.id, job.name, job.action, retry))
+        elif again is job and job.rule:
+            job.due = min(job.due, retry, key=utc)
+        elif utc(again.due) < utc(retry):
+            again.due = retry
+            self._changed.set()
 
     def start(self) -> None:
         """Run jobs as they become due, if the clock runs by itself (a `FakeClock` does not)."""
@@ -224,7 +256,8 @@ class Scheduler:
             upcoming = self.upcoming()
             delay = MAX_SLEEP
             if upcoming:
-                delay = min(delay, (upcoming[0].due - self.clock.now()).total_seconds())
+                left = utc(upcoming[0].due) - utc(self.clock.now())
+                delay = min(delay, left.total_seconds())
             if delay > 0 and not self._changed.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), delay)

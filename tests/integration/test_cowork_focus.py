@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 from tests.helpers import Member, berlin
 
 from .cowork_world import cowork_world, mentioned
@@ -91,3 +93,21 @@ async def test_a_bad_length_changes_nothing_a_second_focus_joins_and_the_end_com
     await world.restart_at(berlin(2026, 12, 1, 10, 31))
     await world.barrier()
     assert len(world.posts("⏰")) == 1
+
+
+async def test_a_sprint_in_the_repeated_autumn_hour_lasts_its_25_minutes(
+    make_bot, members: dict[str, Member]
+) -> None:
+    start = berlin(2031, 10, 26, 2, 40)  # CEST; at 03:00 the clocks go back to 02:00 CET
+    world = await cowork_world(make_bot, members, start)
+
+    post = await world.ben.ask(world.room, "!focus 25")
+
+    assert post.body.startswith("🎯 Focus sprint until 2:05\u202fAM")  # CET, not 03:05
+    await world.barrier()
+    due = world.bot.services.scheduler.job("cowork:focus").due
+    assert due.astimezone(UTC) - start.astimezone(UTC) == timedelta(minutes=25)
+    await world.tick(due)
+    end = await world.anna.wait_for(lambda s: s.reply_to == post.event.event_id
+                                    and s.body.startswith("⏰"))
+    assert end.body.startswith("⏰ Time is up!")

@@ -8,7 +8,6 @@ import os
 import re
 import sys
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -17,25 +16,23 @@ import yaml
 from matrixcowork import __version__
 from matrixcowork.core.config import Config
 from matrixcowork.core.store import Store
+from matrixcowork.features.checkin.daily import JOB_ID
 from matrixcowork.ops.devserver import free_port
 from matrixcowork.ops.health import DB_FILE
-from tests.helpers import Bot, Member
+from tests.helpers import Bot, Member, berlin, unique
 from tests.integration.test_foundation import room_with_bot
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-async def nothing(now: datetime) -> None:
-    """A scheduled step for `!botstatus` to list."""
-
-
 async def test_organizer_sees_version_uptime_last_sync_rooms_and_next_steps(
-    bot: Bot, members: dict[str, Member]
+    make_bot, members: dict[str, Member]
 ) -> None:
+    bot = make_bot(rooms=[{"key": "coworking", "name": "Coworking", "alias": unique("cowork")}],
+                   checkin={"room": "coworking", "time": "09:30"})
+    await bot.start()  # Tuesday 08:59: today's check-in post comes at 09:30
     anna = members["anna"]
     room = await room_with_bot(anna, bot)
-    when = bot.clock.now() + timedelta(days=3)
-    bot.services.scheduler.at("test:reminder", when, nothing, name="check-in post")
 
     answer = await anna.ask(room, "!botstatus")
 
@@ -43,7 +40,9 @@ async def test_organizer_sees_version_uptime_last_sync_rooms_and_next_steps(
     assert re.search(r"Uptime: \d+ seconds?\b", answer.body), answer.body
     assert re.search(r"Last sync: \d+ seconds? ago", answer.body), answer.body
     assert "Rooms I am in: 1" in answer.body
-    assert f"check-in post, {bot.services.i18n.datetime(when)}" in answer.body
+    when = bot.services.i18n.datetime(berlin(2026, 12, 1, 9, 30))
+    assert f"- check-in post, {when}" in answer.body
+    assert JOB_ID not in answer.body  # people read what it is, not the internal id
     assert answer.reply_to is not None
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matrixcowork.core.clock import FakeClock
-from matrixcowork.core.scheduling import RETRY, Cron, Scheduler, instant_of
+from matrixcowork.core.clock import Clock, FakeClock, later
+from matrixcowork.core.scheduling import RETRY, Cron, Scheduler, due_on, instant_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -89,6 +89,29 @@ async def test_catch_up_runs_once_at_start_then_the_rule_takes_over() -> None:
     assert scheduler.job("coffee:daily").due == berlin(2026, 12, 2, 10, 0)
 
 
+async def test_a_daily_job_catches_up_then_runs_on_its_weekdays_at_its_time() -> None:
+    _clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))  # a Tuesday
+    scheduler.daily("digest:weekly", time(8, 30), log.action("digest"), name="digest",
+                    weekdays=("mon", "thu"))
+    assert await scheduler.run_due() == ["digest:weekly"]  # what was due while it was down
+    assert scheduler.job("digest:weekly").due == berlin(2026, 12, 3, 8, 30)  # Thursday
+    scheduler.daily("quiet:daily", time(7, 0), log.action("quiet"), name="quiet")
+    await scheduler.run_due()
+    assert scheduler.job("quiet:daily").due == berlin(2026, 12, 2, 7, 0)
+
+
+@pytest.mark.parametrize(("now", "weekdays", "at", "due"), [
+    (berlin(2026, 12, 1, 8, 30), ("tue",), time(8, 30), True),  # a Tuesday, at its time
+    (berlin(2026, 12, 1, 8, 29), ("tue",), time(8, 30), False),  # not yet
+    (berlin(2026, 12, 1, 23, 0), ("mon", "wed"), time(8, 30), False),  # not its day
+    (berlin(2026, 12, 1, 0, 0), None, time(0, 0), True),  # every day
+    (date(2026, 12, 1), ("tue",), None, True),  # a day: no time asked
+    (date(2026, 12, 2), ("tue",), None, False),
+])
+def test_due_on_is_the_day_and_the_time_of_day(now, weekdays, at, due) -> None:
+    assert due_on(now, weekdays, at) is due
+
+
 async def test_a_job_that_fails_is_tried_again_after_the_pause() -> None:
     clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))
     scheduler.at("sync:meetings", berlin(2026, 12, 1, 9, 0), log.action("step", fail_times=1),
@@ -114,6 +137,23 @@ async def test_a_failing_recurring_job_retries_but_not_past_its_next_time() -> N
     await scheduler.run_due()
     assert scheduler.job("checkin:daily").due == berlin(2026, 12, 2, 8, 30)
     assert log.labels == ["post", "post"]
+
+
+async def test_a_job_that_wakes_itself_for_the_past_and_then_fails_waits_for_the_retry() -> None:
+    clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))
+
+    async def step(now: datetime) -> None:  # as the meeting engine: reschedule, then a bug
+        log.runs.append(("step", now))
+        scheduler.wake("sync:meetings", [berlin(2026, 12, 1, 8, 0)], step, name="sync")
+        raise RuntimeError("a bug in a step")
+
+    scheduler.at("sync:meetings", berlin(2026, 12, 1, 9, 0), step, name="sync")
+    assert await scheduler.run_due() == ["sync:meetings"]
+    assert await scheduler.run_due() == []
+    assert len(log.runs) == 1
+    assert scheduler.job("sync:meetings").due == berlin(2026, 12, 1, 9, 0) + RETRY
+    clock.advance(RETRY)
+    assert await scheduler.run_due() == ["sync:meetings"]
 
 
 async def test_a_job_that_schedules_itself_again_for_now_waits_for_the_next_pass() -> None:
@@ -163,6 +203,25 @@ async def test_with_the_fake_clock_nothing_runs_by_itself() -> None:
     assert log.runs == []
 
 
+async def test_with_the_real_clock_a_due_job_runs_by_itself() -> None:
+    import asyncio
+
+    scheduler = Scheduler(Clock(BERLIN))
+    ran = asyncio.Event()
+
+    async def job(now: datetime) -> None:
+        ran.set()
+
+    scheduler.start()
+    try:
+        scheduler.at("x:soon", later(scheduler.clock.now(), timedelta(seconds=0.05)), job,
+                     name="soon")
+        await asyncio.wait_for(ran.wait(), 10)  # a bound for a busy machine, not a speed
+        assert scheduler.job("x:soon") is None
+    finally:
+        await scheduler.stop()
+
+
 async def asyncio_yield() -> None:
     import asyncio
 
@@ -202,6 +261,44 @@ async def test_a_0230_job_runs_once_on_the_nights_the_clocks_change(day) -> None
         assert ran == berlin(*SPRING, 3, 0)
     else:
         assert ran.astimezone(UTC) == datetime(2031, 10, 26, 0, 30, tzinfo=UTC)  # the first 02:30
+
+
+async def test_in_the_repeated_autumn_hour_a_job_is_due_by_the_real_time() -> None:
+    # 02:20 CEST, then 50 minutes later 02:10 CET: the wall clock went back, the job is due.
+    clock, scheduler, log = world(berlin(*AUTUMN, 2, 0))
+    scheduler.at("x:step", berlin(*AUTUMN, 2, 20), log.action("step"), name="step")
+    clock.set(berlin(*AUTUMN, 2, 10, fold=1))
+    assert clock.now().astimezone(UTC) == datetime(2031, 10, 26, 1, 10, tzinfo=UTC)
+    assert await scheduler.run_due() == ["x:step"]
+
+
+async def test_the_retry_pause_is_real_time_across_the_repeated_hour() -> None:
+    clock, scheduler, log = world(berlin(*AUTUMN, 2, 58))  # CEST, two minutes before 02:00 CET
+    scheduler.at("x:step", clock.now(), log.action("step", fail_times=1), name="step")
+    await scheduler.run_due()
+    retry = scheduler.job("x:step").due
+    assert retry.astimezone(UTC) - clock.now().astimezone(UTC) == RETRY
+    assert (retry.hour, retry.minute, retry.fold) == (2, 3, 1)  # 02:03 CET
+
+
+async def test_a_25_minute_sprint_from_0240_cest_ends_25_minutes_later() -> None:
+    # The focus sprint's end (and a call's timeout) is `later(start, length)`.
+    clock, scheduler, log = world(berlin(*AUTUMN, 2, 40))
+    end = later(clock.now(), timedelta(minutes=25))
+    assert (end.hour, end.minute, end.utcoffset()) == (2, 5, timedelta(hours=1))  # 02:05 CET
+    scheduler.wake("cowork:focus", [end], log.action("end"), name="focus")
+    for _ in range(4):
+        clock.advance(timedelta(minutes=6))
+        assert await scheduler.run_due() == []
+    clock.advance(timedelta(minutes=1))
+    assert await scheduler.run_due() == ["cowork:focus"]
+    assert log.runs[0][1].astimezone(UTC) == datetime(2031, 10, 26, 1, 5, tzinfo=UTC)
+
+
+def test_the_next_time_of_a_rule_seen_in_the_repeated_hour_is_not_its_first_pass() -> None:
+    rule = Cron.of(BERLIN, hour=2, minute=30)
+    after = rule.after(berlin(*AUTUMN, 2, 10, fold=1))  # 02:30 CEST was 40 minutes ago
+    assert after == berlin(2031, 10, 27, 2, 30)
 
 
 def test_the_monthly_rule_keeps_local_time_across_dst() -> None:

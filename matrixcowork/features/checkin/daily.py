@@ -14,10 +14,9 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 from ...core.chat import ChatError, txn_for
-from ...core.clock import WEEKDAYS
 from ...core.i18n import _
 from ...core.postedits import CoalescedEdits
-from ...core.scheduling import Action, Cron
+from ...core.scheduling import Action, due_on
 from ...core.services import Services
 from ...core.tracked import TrackedPost
 from .config import CheckinConfig
@@ -47,17 +46,15 @@ class DailyPost:
     def schedule(self, job: Action) -> None:
         """Every check-in day at the configured time, in the community's timezone, and once
         at start, for a post that was due while the bot was down."""
-        rule = Cron.of(self.services.clock.tz, day_of_week=",".join(self.config.weekdays),
-                       hour=self.config.time.hour, minute=self.config.time.minute)
-        self.services.scheduler.every(JOB_ID, rule, job, name=_("check-in post"), catch_up=True)
+        self.services.scheduler.daily(JOB_ID, self.config.time, job,
+                                      weekdays=self.config.weekdays, name=_("check-in post"))
 
     def is_due(self, now: datetime) -> bool:
         """A check-in day whose posting time has come and whose late cutoff has not (a bot
         that was down at posting time posts late, but not in the evening)."""
         local = now.astimezone(self.services.clock.tz)
-        return WEEKDAYS[local.weekday()] in self.config.weekdays and (
-            self.config.time <= local.time() < self.config.late_cutoff
-        )
+        return (due_on(local, self.config.weekdays, self.config.time)
+                and local.time() < self.config.late_cutoff)
 
     async def of(self, day: date) -> TrackedPost | None:
         return await self.services.tracked.find(FEATURE, KIND, day.isoformat())

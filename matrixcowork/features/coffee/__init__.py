@@ -15,7 +15,6 @@ from ...core.commands import Arg, CommandContext, command
 from ...core.i18n import _
 from ...core.offers import COFFEE_RESULT, JOIN_COFFEE, KNOW_MEMBER, LAST_COFFEE_DAY
 from ...core.rooms import display_name
-from ...core.scheduling import Cron
 from ...core.services import Services
 from ...core.topics import COWORKING
 from .. import Feature
@@ -55,10 +54,8 @@ class CoffeeFeature(Feature):
         return True
 
     async def start(self) -> None:
-        rule = Cron.of(self.services.clock.tz, hour=self.config.time.hour,
-                       minute=self.config.time.minute)
-        self.services.scheduler.every(JOB_ID, rule, self.tick, name=_("coffee roulette"),
-                                      catch_up=True)
+        self.services.scheduler.daily(JOB_ID, self.config.time, self.tick,
+                                      name=_("coffee roulette"))
 
     async def tick(self, now: datetime) -> None:
         """Heads-up, pairing, rooms and follow-ups: whatever is due at `now`."""

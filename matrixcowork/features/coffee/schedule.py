@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ...core.clock import WEEKDAYS
+from ...core.scheduling import due_on
 from .config import CoffeeConfig
 
 EPOCH = date(1970, 1, 5)  # a Monday
@@ -23,8 +23,7 @@ class CoffeeSchedule:
 
     def is_round(self, day: date) -> bool:
         week = (day - EPOCH).days // 7
-        return (WEEKDAYS[day.weekday()] == self.config.weekday
-                and week % self.config.every_weeks == 0)
+        return due_on(day, (self.config.weekday,)) and week % self.config.every_weeks == 0
 
     def start(self, day: date) -> datetime:
         """When the round of this day is paired."""

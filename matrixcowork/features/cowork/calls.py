@@ -12,6 +12,7 @@ import logging
 from datetime import datetime
 
 from ...core.chat import ChatError, txn_for
+from ...core.clock import later
 from ...core.commands import CommandContext
 from ...core.i18n import _
 from ...core.jitsi import Jitsi
@@ -47,7 +48,7 @@ class Calls:
         now = self.services.clock.now()
         call = await db.create_call(self.store, ctx.event_id, ctx.room_id,
                                     self.jitsi.new_conference(), topic, ctx.sender, now,
-                                    now + self.config.call_timeout)
+                                    later(now, self.config.call_timeout))
         shown = await self._show(call)
         await ctx.reply(self.texts.call(call.topic, self.jitsi.link(call.conference), shown,
                                         call.timeout - call.start))

@@ -18,6 +18,7 @@ from typing import Any
 from nio import RoomMessageText
 
 from ...core.chat import ChatError, txn_for
+from ...core.clock import later
 from ...core.commands import ArgError, CommandContext
 from ...core.formatting import mention
 from ...core.i18n import _
@@ -108,7 +109,7 @@ class FocusSprints:
             await ctx.reply(self.texts.joined(running.end, goal))
             return
         sprint = await db.create_sprint(self.store, ctx.event_id, ctx.room_id, ctx.sender,
-                                        now, now + timedelta(minutes=minutes))
+                                        now, later(now, timedelta(minutes=minutes)))
         await db.join(self.store, sprint.id, ctx.sender, BY_COMMAND, goal)
         text = await self._sprint_text(sprint)
         post_id = await ctx.reply(text)  # its transaction id makes a replay send nothing new

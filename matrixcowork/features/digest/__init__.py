@@ -26,7 +26,7 @@ from ...core.offers import (
 )
 from ...core.permissions import Access
 from ...core.rooms import display_name
-from ...core.scheduling import Cron
+from ...core.scheduling import due_on
 from ...core.services import Services
 from .. import Feature
 from . import db
@@ -34,7 +34,6 @@ from .config import DigestConfig
 from .texts import DigestTexts, Week
 
 JOB_ID = "digest:weekly"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class DigestFeature(Feature):
@@ -50,15 +49,13 @@ class DigestFeature(Feature):
         self.texts = DigestTexts(services.i18n, lambda u: display_name(services.client, u))
 
     async def start(self) -> None:
-        rule = Cron.of(self.services.clock.tz, day_of_week=self.config.weekday,
-                       hour=self.config.time.hour, minute=self.config.time.minute)
-        self.services.scheduler.every(JOB_ID, rule, self.tick, name=_("weekly digest"),
-                                      catch_up=True)
+        self.services.scheduler.daily(JOB_ID, self.config.time, self.tick,
+                                      weekdays=(self.config.weekday,), name=_("weekly digest"))
 
     async def tick(self, now: datetime) -> None:
         """On the digest's day from its time on, once: post it, or note there is nothing."""
         local = now.astimezone(self.services.clock.tz)
-        if WEEKDAYS[local.weekday()] != self.config.weekday or local.time() < self.config.time:
+        if not due_on(local, (self.config.weekday,), self.config.time):
             return
         if await db.outcome_of(self.store, local.date()) is None:
             await self.post(now)

@@ -22,7 +22,7 @@ from ...core.emoji import normalize_key
 from ...core.i18n import _
 from ...core.permissions import Access
 from ...core.rooms import display_name
-from ...core.scheduling import Cron
+from ...core.scheduling import due_on
 from ...core.services import Services
 from ...core.topics import COWORKING
 from ...core.tracked import Reaction, ReactionDeclaration, ReactionKind, TrackedPost
@@ -37,7 +37,6 @@ SUGGESTION = "suggestion"
 APPROVE = "\u2705"  # ✅
 MAX_QUESTION = 300
 REVIEW_DAYS = 30  # how long a suggestion's ✅ counts (an open post is re-read after every gap)
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ANSWERERS = Access.MEMBER
 
 
@@ -69,10 +68,9 @@ class PromptsFeature(Feature):
         return display_name(self.services.client, user_id)
 
     async def start(self) -> None:
-        rule = Cron.of(self.services.clock.tz, day_of_week=self.config.weekday,
-                       hour=self.config.time.hour, minute=self.config.time.minute)
-        self.services.scheduler.every(JOB_ID, rule, self.tick, name=_("question of the week"),
-                                      catch_up=True)
+        self.services.scheduler.daily(JOB_ID, self.config.time, self.tick,
+                                      weekdays=(self.config.weekday,),
+                                      name=_("question of the week"))
 
     async def pool(self) -> list[str]:
         language = self.services.i18n.language
@@ -83,7 +81,7 @@ class PromptsFeature(Feature):
         """On the day from its time on: ask if the rhythm says so (once a day)."""
         local = now.astimezone(self.services.clock.tz)
         today = local.date()
-        if WEEKDAYS[local.weekday()] != self.config.weekday or local.time() < self.config.time:
+        if not due_on(local, (self.config.weekday,), self.config.time):
             return
         history = await db.asked(self.store)
         if not history or history[0].day != today:

@@ -23,7 +23,6 @@ from ...core.i18n import Message, _
 from ...core.offers import JOIN_COFFEE, LAST_COFFEE_DAY, LAST_COWORKING_DAY, NEXT_SYNC
 from ...core.permissions import Access
 from ...core.rooms import display_name
-from ...core.scheduling import Cron
 from ...core.services import Services
 from ...core.topics import COWORKING
 from .. import Feature
@@ -65,10 +64,8 @@ class QuietFeature(Feature):
         return display_name(self.services.client, user_id)
 
     async def start(self) -> None:
-        rule = Cron.of(self.services.clock.tz, hour=self.config.time.hour,
-                       minute=self.config.time.minute)
-        self.services.scheduler.every(JOB_ID, rule, self.tick, name=_("quiet members"),
-                                      catch_up=True)
+        self.services.scheduler.daily(JOB_ID, self.config.time, self.tick,
+                                      name=_("quiet members"))
 
     # --- being seen ---------------------------------------------------------------------
 

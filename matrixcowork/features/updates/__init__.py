@@ -25,6 +25,7 @@ from babel.dates import format_timedelta
 
 from ...core.arguments import choice
 from ...core.chat import ChatError, txn_for
+from ...core.clock import later
 from ...core.commands import Arg, ArgError, CommandContext, command
 from ...core.config import Config
 from ...core.content import message as message_content
@@ -109,15 +110,18 @@ class UpdatesFeature(Feature):
         return occ if occ and now < occ.start else None
 
     async def tick(self, now: datetime) -> None:
-        """Ask and remind what is due for the next sync; wake again when more is."""
+        """Ask and remind what is due for the next sync; wake again when more is. After a
+        failure the scheduler's retry rule says when: a bug is tried again like any job's."""
         occ = await self.next_sync(now)
-        wake = [now + timedelta(hours=1)] if occ is None else []
-        try:
-            if occ is not None:
+        wake, failed = [later(now, timedelta(hours=1))], False
+        if occ is not None:
+            try:
                 wake = await self._run_due(occ, now)
-        finally:
-            self.services.scheduler.wake(JOB, wake or [now + timedelta(hours=1)], self.tick,
-                                         name=_("update round"))
+            except (ChatError, RoomMissing) as err:
+                log.warning("update round for sync %d: trying again later: %s", occ.id, err)
+                wake, failed = [now], True
+        self.services.scheduler.wake(JOB, wake, self.tick, name=_("update round"),
+                                     failed=failed)
 
     async def _run_due(self, occ: Occurrence, now: datetime) -> list[datetime]:
         ask_at = occ.start - self.config.update_before
@@ -126,11 +130,7 @@ class UpdatesFeature(Feature):
         if now < ask_at:
             return [ask_at]
         if found is None or not found.asked:
-            try:
-                await self._ask(occ, now, late=now >= remind_at)
-            except (ChatError, RoomMissing) as err:
-                log.warning("update round for sync %d: trying again later: %s", occ.id, err)
-                return [now + timedelta(minutes=5)]
+            await self._ask(occ, now, late=now >= remind_at)
             found = await db.round_of(self.store, occ.id)
         if now < remind_at:
             return [remind_at]
