@@ -13,6 +13,7 @@ from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..core.clock import later
 from . import db
 from .db import Occurrence
 from .engine import MeetingEngine
@@ -36,7 +37,7 @@ class Series:
         found = await self.engine.upcoming(now)
         if found:
             return found
-        after = now - self.duration + timedelta(seconds=1)
+        after = later(now, timedelta(seconds=1) - self.duration)
         async for slot in self._free_slots(after):
             occ = await self.engine.create(self.title, slot, self.duration,
                                            room_key=self.room_key, slot=slot, extra=self.extra)
@@ -47,7 +48,7 @@ class Series:
     async def following(self, occ: Occurrence) -> datetime:
         """The rule's next time after this occurrence that no occurrence has taken yet."""
         start = db.from_utc_text(occ.slot) if occ.slot else occ.start
-        async for slot in self._free_slots(start + timedelta(minutes=1)):
+        async for slot in self._free_slots(later(start, timedelta(minutes=1))):
             return slot
         raise RuntimeError(f"no free slot for {self.engine.kind} after {start}")
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
 
+from ...core.clock import later
 from ...core.services import Services
 from ...meetings import db as meetings
 from ...meetings.db import SCHEDULED, Occurrence
@@ -62,7 +63,7 @@ class EventSeries:
         if event.recurrence is None:
             await db.end(self.store, event.id)
             return None
-        after = now - timedelta(minutes=event.minutes) + timedelta(seconds=1)
+        after = later(now, timedelta(seconds=1) - timedelta(minutes=event.minutes))
         slot = await self.free_slot(event, after)
         return await self._create(event, slot) if slot else None
 
@@ -71,7 +72,7 @@ class EventSeries:
         if event.recurrence is None:
             return None
         base = await db.slot_of(self.store, occ.id) or occ.start
-        return await self.free_slot(event, base + timedelta(minutes=1))
+        return await self.free_slot(event, later(base, timedelta(minutes=1)))
 
     async def free_slot(self, event: MemberEvent, after: datetime) -> datetime | None:
         assert event.recurrence is not None
