@@ -128,6 +128,10 @@ class Section(Model):
     def check(self, config: Config) -> None:
         """Rules that involve the rest of the config: raise `ValueError("key: problem")`."""
 
+    def space_alias(self) -> str | None:
+        """The localpart of the community space's alias, if this section defines the space."""
+        return None
+
 
 class JitsiConfig(Model):
     """Where video meetings happen; conference names are random under the prefix."""
@@ -206,6 +210,13 @@ class Config(Model):
         """The features' sections that are present, by key."""
         return {name: value for name in type(self).model_fields
                 if isinstance(value := getattr(self, name), Section)}
+
+    @property
+    def space_alias(self) -> str | None:
+        """The community space's alias localpart, from the section that defines it; None: no
+        space, the community is the users of `allowed_servers`."""
+        return next((alias for section in self.sections().values()
+                     if (alias := section.space_alias()) is not None), None)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -31,6 +31,9 @@ class SpaceConfig(Section):
         """Whether people may ask to join (the space's join rule is `knock`)."""
         return (self.join or ("knock" if self.organizer_room else "invite")) == "knock"
 
+    def space_alias(self) -> str:
+        return self.alias
+
     def room_keys(self) -> list[tuple[str, str]]:
         keys = {"welcome_room": self.welcome_room, "checkin_room": self.checkin_room,
                 "intro_room": self.intro_room, "organizer_room": self.organizer_room}
