@@ -250,6 +250,21 @@ class TrackedPosts:
         return [Reaction(row["user_id"], row["key"], row["ts"]) for row in rows
                 if self.counts(post, row["user_id"])]
 
+    async def reactions_by(self, user_id: str, kind: str) -> dict[str, list[Reaction]]:
+        """A member's reactions to posts of this kind, any feature's, by the posts' subject
+        (in subject order; oldest first within one): as stored, for the member's own view."""
+        rows = await self.store.fetch_all(
+            "SELECT p.subject, r.key, MIN(r.ts) AS ts FROM tracked_posts p "
+            "JOIN tracked_reactions r ON r.post_id = p.event_id "
+            "WHERE p.kind = ? AND r.user_id = ? "
+            "GROUP BY p.event_id, r.key ORDER BY p.subject, ts",
+            (kind, user_id),
+        )
+        found: dict[str, list[Reaction]] = {}
+        for row in rows:
+            found.setdefault(row["subject"], []).append(Reaction(user_id, row["key"], row["ts"]))
+        return found
+
     # --- the reaction path ----------------------------------------------------------------
 
     def subscriptions(self) -> dict[type, Callable[[str, Any], Awaitable[None]]]:
