@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterable, Sequence
 
 from .core.chat import Chat
 from .core.clock import Clock
@@ -22,28 +21,14 @@ from .core.rooms import RoomDirectory
 from .core.scheduling import Scheduler
 from .core.services import Services
 from .core.session import connect
-from .core.store import Migration, Store, secure_dir
+from .core.store import Store, secure_dir
 from .core.tracked import TrackedPosts
-from .features import Feature
+from .features import Feature, migrate
 from .features.catalog import FEATURES
 from .ops.health import DB_FILE, age_since
 from .ops.web import WebServer
 
 log = logging.getLogger(__name__)
-
-
-async def migrate(store: Store, features: Iterable[type[Feature]]) -> None:
-    """Every table, in one place: tracked posts first (the meeting tables move its rows), then
-    each feature's own and the shared ones it uses, each component once. Features that are
-    switched off get theirs too, ready for the day they are switched on."""
-    await store.migrate(TrackedPosts.name, TrackedPosts.migrations)
-    await store.migrate(DirectChats.name, DirectChats.migrations)
-    components: dict[str, Sequence[Migration]] = {}
-    for feature in features:
-        for component, steps in (*feature.shared_tables, (feature.name, feature.migrations)):
-            components.setdefault(component, steps)
-    for component, steps in components.items():
-        await store.migrate(component, steps)
 
 
 class App:
