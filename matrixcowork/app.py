@@ -21,11 +21,10 @@ from .core.rooms import RoomDirectory
 from .core.scheduling import Scheduler
 from .core.services import Services
 from .core.session import connect
-from .core.store import Store, secure_dir
+from .core.store import DB_FILE, Store, age_since, secure_dir
 from .core.tracked import TrackedPosts
 from .features import Feature, migrate
 from .features.catalog import FEATURES
-from .ops.health import DB_FILE, age_since
 from .ops.web import WebServer
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from ...core.config import Config
-from ...core.store import Store, StoreError
-from ...ops.health import DB_FILE
+from ...core.store import DB_FILE, Store, StoreError
 from .. import migrate
 from . import CheckinFeature, db
 

@@ -9,8 +9,7 @@ from ...core.i18n import I18n
 from ...core.permissions import Permissions
 from ...core.rooms import RoomDirectory
 from ...core.session import connect
-from ...core.store import Store, secure_dir
-from ...ops.health import DB_FILE
+from ...core.store import DB_FILE, Store, secure_dir
 from .. import migrate
 from . import SpaceFeature
 from .provision import Provisioner
