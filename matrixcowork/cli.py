@@ -111,7 +111,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
     from .features.space.standalone import provision_once
 
     config = load_config(args.config)
-    if config.space_alias is None:
+    if config.community_space is None:
         raise ConfigError(f"{args.config}: space: required for provisioning")
     _private_files()
     setup_logging(config.log_level, _secrets(config))
