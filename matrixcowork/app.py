@@ -7,6 +7,8 @@ import contextlib
 import logging
 import time
 
+from nio import AsyncClient
+
 from .core.chat import Chat
 from .core.clock import Clock
 from .core.commands import CommandRouter, declared_commands
@@ -57,7 +59,19 @@ class App:
             await store.close()
             raise
         redact_also(client.access_token)
-        scheduler = Scheduler(self.clock)
+        services = self.services = await self._services(store, client)
+        router = CommandRouter(services)
+        router.register_all(declared_commands(Help(lambda: router.commands)))
+        self._build_features(services, router)
+        dispatcher = Dispatcher(services, router,
+                                [services.tracked, services.direct, *self.features])
+        self.sync_loop = SyncLoop(services, dispatcher, self._start_features)
+        await self._start_web()
+        self._task = asyncio.create_task(self.sync_loop.run(), name="sync-loop")
+        await self._first_sync(first_sync_timeout)
+
+    async def _services(self, store: Store, client: AsyncClient) -> Services:
+        """The core every feature uses, on a database with every table."""
         chat = Chat(client)
         permissions = Permissions(self.config, client)
         tracked = TrackedPosts(store, chat, self.clock, permissions,
@@ -65,38 +79,37 @@ class App:
         direct = DirectChats(store, chat, self.clock)
         await migrate(store, self._feature_classes)
         await store.prune_handled()
-        services = Services(
+        return Services(
             config=self.config,
             store=store,
             chat=chat,
             client=client,
             clock=self.clock,
             i18n=I18n(self.config.language, self.config.tz),
-            scheduler=scheduler,
+            scheduler=Scheduler(self.clock),
             permissions=permissions,
             rooms=RoomDirectory(self.config, chat),
             tracked=tracked,
             direct=direct,
         )
-        self.services = services
-        router = CommandRouter(services)
-        router.register_all(declared_commands(Help(lambda: router.commands)))
+
+    def _build_features(self, services: Services, router: CommandRouter) -> None:
+        """The enabled features, with their commands, reaction kinds and conversations."""
         for cls in self._feature_classes:
             if cls.enabled(self.config):
                 feature = cls(services)
                 router.register_all(feature.commands())
                 for kind, declared in feature.reactions().items():
-                    tracked.handle(feature.name, kind, declared)
+                    services.tracked.handle(feature.name, kind, declared)
                 if (answer := feature.conversation()) is not None:
-                    direct.answer_with(feature.name, answer)
+                    services.direct.answer_with(feature.name, answer)
                 self.features.append(feature)
-        dispatcher = Dispatcher(services, router, [tracked, direct, *self.features])
-        self.sync_loop = SyncLoop(services, dispatcher, self._start_features)
-        await self._start_web()
-        self._task = asyncio.create_task(self.sync_loop.run(), name="sync-loop")
+
+    async def _first_sync(self, timeout: float) -> None:
+        assert self._task is not None and self.sync_loop is not None
         waiter = asyncio.create_task(self.sync_loop.first_sync_done.wait())
         done, _ = await asyncio.wait(
-            {self._task, waiter}, timeout=first_sync_timeout, return_when=asyncio.FIRST_COMPLETED
+            {self._task, waiter}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
         )
         if waiter not in done:
             waiter.cancel()
