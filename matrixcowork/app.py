@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterable, Sequence
+
+from nio import AsyncClient
 
 from .core.chat import Chat
 from .core.clock import Clock
@@ -22,28 +23,13 @@ from .core.rooms import RoomDirectory
 from .core.scheduling import Scheduler
 from .core.services import Services
 from .core.session import connect
-from .core.store import Migration, Store, secure_dir
+from .core.store import DB_FILE, Store, age_since, secure_dir
 from .core.tracked import TrackedPosts
-from .features import Feature
+from .features import Feature, migrate
 from .features.catalog import FEATURES
-from .ops.health import DB_FILE, age_since
 from .ops.web import WebServer
 
 log = logging.getLogger(__name__)
-
-
-async def migrate(store: Store, features: Iterable[type[Feature]]) -> None:
-    """Every table, in one place: tracked posts first (the meeting tables move its rows), then
-    each feature's own and the shared ones it uses, each component once. Features that are
-    switched off get theirs too, ready for the day they are switched on."""
-    await store.migrate(TrackedPosts.name, TrackedPosts.migrations)
-    await store.migrate(DirectChats.name, DirectChats.migrations)
-    components: dict[str, Sequence[Migration]] = {}
-    for feature in features:
-        for component, steps in (*feature.shared_tables, (feature.name, feature.migrations)):
-            components.setdefault(component, steps)
-    for component, steps in components.items():
-        await store.migrate(component, steps)
 
 
 class App:
@@ -73,7 +59,19 @@ class App:
             await store.close()
             raise
         redact_also(client.access_token)
-        scheduler = Scheduler(self.clock)
+        services = self.services = await self._services(store, client)
+        router = CommandRouter(services)
+        router.register_all(declared_commands(Help(lambda: router.commands)))
+        self._build_features(services, router)
+        dispatcher = Dispatcher(services, router,
+                                [services.tracked, services.direct, *self.features])
+        self.sync_loop = SyncLoop(services, dispatcher, self._start_features)
+        await self._start_web()
+        self._task = asyncio.create_task(self.sync_loop.run(), name="sync-loop")
+        await self._first_sync(first_sync_timeout)
+
+    async def _services(self, store: Store, client: AsyncClient) -> Services:
+        """The core every feature uses, on a database with every table."""
         chat = Chat(client)
         permissions = Permissions(self.config, client)
         tracked = TrackedPosts(store, chat, self.clock, permissions,
@@ -81,38 +79,37 @@ class App:
         direct = DirectChats(store, chat, self.clock)
         await migrate(store, self._feature_classes)
         await store.prune_handled()
-        services = Services(
+        return Services(
             config=self.config,
             store=store,
             chat=chat,
             client=client,
             clock=self.clock,
             i18n=I18n(self.config.language, self.config.tz),
-            scheduler=scheduler,
+            scheduler=Scheduler(self.clock),
             permissions=permissions,
             rooms=RoomDirectory(self.config, chat),
             tracked=tracked,
             direct=direct,
         )
-        self.services = services
-        router = CommandRouter(services)
-        router.register_all(declared_commands(Help(lambda: router.commands)))
+
+    def _build_features(self, services: Services, router: CommandRouter) -> None:
+        """The enabled features, with their commands, reaction kinds and conversations."""
         for cls in self._feature_classes:
             if cls.enabled(self.config):
                 feature = cls(services)
                 router.register_all(feature.commands())
                 for kind, declared in feature.reactions().items():
-                    tracked.handle(feature.name, kind, declared)
+                    services.tracked.handle(feature.name, kind, declared)
                 if (answer := feature.conversation()) is not None:
-                    direct.answer_with(feature.name, answer)
+                    services.direct.answer_with(feature.name, answer)
                 self.features.append(feature)
-        dispatcher = Dispatcher(services, router, [tracked, direct, *self.features])
-        self.sync_loop = SyncLoop(services, dispatcher, self._start_features)
-        await self._start_web()
-        self._task = asyncio.create_task(self.sync_loop.run(), name="sync-loop")
+
+    async def _first_sync(self, timeout: float) -> None:
+        assert self._task is not None and self.sync_loop is not None
         waiter = asyncio.create_task(self.sync_loop.first_sync_done.wait())
         done, _ = await asyncio.wait(
-            {self._task, waiter}, timeout=first_sync_timeout, return_when=asyncio.FIRST_COMPLETED
+            {self._task, waiter}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
         )
         if waiter not in done:
             waiter.cancel()

@@ -111,7 +111,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
     from .features.space.standalone import provision_once
 
     config = load_config(args.config)
-    if config.space is None:
+    if config.community_space is None:
         raise ConfigError(f"{args.config}: space: required for provisioning")
     _private_files()
     setup_logging(config.log_level, _secrets(config))
@@ -213,25 +213,26 @@ def cmd_init(args: argparse.Namespace) -> int:
     return run_init(args.config, args.language, online=not args.offline, force=args.force)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="matrixcowork", description="A Matrix bot for a virtual coworking space."
-    )
-    parser.add_argument("--version", action="version", version=f"matrixcowork {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+Subcommands = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
-    run = sub.add_parser("run", help="run the bot")
-    run.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
-    run.set_defaults(func=cmd_run)
+
+def _with_config(parser: argparse.ArgumentParser, help: str = "config file (YAML)"
+                 ) -> argparse.ArgumentParser:
+    parser.add_argument("-c", "--config", default=DEFAULT_CONFIG, help=help)
+    return parser
+
+
+def _add_bot_commands(sub: Subcommands) -> None:
+    """Running the bot and looking after it."""
+    _with_config(sub.add_parser("run", help="run the bot")).set_defaults(func=cmd_run)
 
     check = sub.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("config", nargs="?", default=DEFAULT_CONFIG)
     check.set_defaults(func=cmd_check_config)
 
-    health = sub.add_parser(
+    health = _with_config(sub.add_parser(
         "health", help="exit 0 if the bot synced recently (reads the database only)"
-    )
-    health.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
+    ))
     health.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE, metavar="SECONDS",
                         help="how old the last sync may be (default: %(default).0f)")
     health.set_defaults(func=cmd_health)
@@ -240,13 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
         "backup", help="copy the database while the bot runs (reads the database only)"
     )
     backup_cmd.add_argument("dest", help="file to write (replaced if it exists)")
-    backup_cmd.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
-    backup_cmd.set_defaults(func=cmd_backup)
+    _with_config(backup_cmd).set_defaults(func=cmd_backup)
 
     provision = sub.add_parser("provision", help="create and update the space and its rooms")
-    provision.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
-    provision.set_defaults(func=cmd_provision)
+    _with_config(provision).set_defaults(func=cmd_provision)
 
+
+def _add_export_commands(sub: Subcommands) -> None:
     export = sub.add_parser("export", help="export data (reads the database only)")
     export_what = export.add_subparsers(dest="what", required=True)
     attendance = export_what.add_parser("attendance", help="check-ins per member and day")
@@ -255,14 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
     attendance.add_argument("--to", dest="end", type=date.fromisoformat, required=True,
                             metavar="YYYY-MM-DD")
     attendance.add_argument("--format", choices=("csv", "json"), default="csv")
-    attendance.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
-    attendance.set_defaults(func=cmd_export_attendance)
+    _with_config(attendance).set_defaults(func=cmd_export_attendance)
 
+
+def _add_crypto_commands(sub: Subcommands) -> None:
     crypto = sub.add_parser("crypto", help="the bot's encryption identity")
     crypto_what = crypto.add_subparsers(dest="what", required=True)
-    reset = crypto_what.add_parser(
-        "reset-identity", help="make a new cross-signing identity (when the recovery key is lost)")
-    reset.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
+    reset = _with_config(crypto_what.add_parser(
+        "reset-identity", help="make a new cross-signing identity (when the recovery key is lost)"))
     reset.add_argument("--yes", action="store_true", help="do not ask")
     reset.set_defaults(func=cmd_crypto_reset_identity)
     bootstrap = crypto_what.add_parser(
@@ -270,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     bootstrap.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="config file (YAML)")
     bootstrap.set_defaults(func=cmd_crypto_bootstrap)
 
+
+def _add_setup_commands(sub: Subcommands) -> None:
+    """Trying it and writing a first config."""
     demo = sub.add_parser("demo", help="start a local homeserver with a demo community")
     demo.add_argument("--dir", default="demo-data", help="folder for the demo (reused)")
     demo.add_argument("--port", type=int, default=8008, help="homeserver port on 127.0.0.1")
@@ -277,14 +281,26 @@ def build_parser() -> argparse.ArgumentParser:
                       help="port of the public page and calendar feed on 127.0.0.1")
     demo.set_defaults(func=cmd_demo)
 
-    init = sub.add_parser("init", help="write a config.yaml from a few questions")
-    init.add_argument("-c", "--config", default=DEFAULT_CONFIG, help="the file to write")
+    init = _with_config(sub.add_parser("init", help="write a config.yaml from a few questions"),
+                        help="the file to write")
     init.add_argument("--language", choices=("en", "de"), default="en",
                       help="language of the questions (default: %(default)s)")
     init.add_argument("--offline", action="store_true",
                       help="do not ask the homeserver (it is not reachable from here yet)")
     init.add_argument("--force", action="store_true", help="replace an existing file")
     init.set_defaults(func=cmd_init)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="matrixcowork", description="A Matrix bot for a virtual coworking space."
+    )
+    parser.add_argument("--version", action="version", version=f"matrixcowork {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_bot_commands(sub)
+    _add_export_commands(sub)
+    _add_crypto_commands(sub)
+    _add_setup_commands(sub)
     return parser
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import time, timedelta
 from functools import cache
 from pathlib import Path
@@ -116,6 +117,27 @@ class WebConfig(Model):
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
+@dataclass(frozen=True)
+class CommunitySpace:
+    """The community's space as the core and the features need it; the section that defines
+    the space (the space feature's) says it."""
+
+    alias: str  # the localpart of its alias
+    name: str
+    organizer_room: str | None  # room keys
+    intro_room: str | None
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """When the community works together (the core hours on its coworking days); the section
+    that defines them (the check-in's) says it."""
+
+    start: time
+    end: time
+    weekdays: tuple[Weekday, ...]
+
+
 class Section(Model):
     """A feature's section of the config file."""
 
@@ -127,6 +149,14 @@ class Section(Model):
 
     def check(self, config: Config) -> None:
         """Rules that involve the rest of the config: raise `ValueError("key: problem")`."""
+
+    def community_space(self) -> CommunitySpace | None:
+        """The community's space, if this section defines it."""
+        return None
+
+    def working_hours(self) -> WorkingHours | None:
+        """The community's core hours, if this section defines them."""
+        return None
 
 
 class JitsiConfig(Model):
@@ -206,6 +236,19 @@ class Config(Model):
         """The features' sections that are present, by key."""
         return {name: value for name in type(self).model_fields
                 if isinstance(value := getattr(self, name), Section)}
+
+    @property
+    def community_space(self) -> CommunitySpace | None:
+        """The space, from the section that defines it; None: no space, the community is the
+        users of `allowed_servers`."""
+        return next((space for section in self.sections().values()
+                     if (space := section.community_space()) is not None), None)
+
+    @property
+    def working_hours(self) -> WorkingHours | None:
+        """The core hours, from the section that defines them; None: none configured."""
+        return next((hours for section in self.sections().values()
+                     if (hours := section.working_hours()) is not None), None)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -46,7 +46,8 @@ class Doors:
             await chat.leave(room_id)
             return
         direct = bool(own and own.content.get("is_direct"))
-        if self.services.config.space is not None and not await self._of_community(room_id):
+        space = self.services.config.community_space
+        if space is not None and not await self._of_community(room_id):
             if not direct:
                 log.info("declining invitation to %s by %s: not a room of the space nor a "
                          "direct chat", room_id, inviter)

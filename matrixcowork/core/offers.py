@@ -62,7 +62,7 @@ async def _no_plans(first: date, last: date) -> list[tuple[date, str, str]]:
     return []
 
 
-async def _no_round(user_id: str, on: bool) -> None:
+async def _not_in_round(user_id: str, on: bool) -> None:
     return None
 
 
@@ -81,7 +81,7 @@ KNOW_MEMBER: Offer[Callable[[str, date, str], Awaitable[None]]] = Offer(
 OPEN_ACTIONS: Offer[Callable[[], Awaitable[dict[str, list[tuple[int, str]]]]]] = Offer(
     "open actions", _no_actions)  # the minutes': owner -> (number, text) of their open actions
 UPDATE_ROUND: Offer[Callable[[str, bool], Awaitable[None]]] = Offer(
-    "update round", _no_round)  # the updates': a member in (True) or out of the round
+    "update round", _not_in_round)  # the updates': a member in (True) or out of the round
 
 
 # --- what the weekly digest and the quiet members read (issue 22) ---------------------------
@@ -145,24 +145,20 @@ async def _nobody_new(first: date, last: date) -> list[NewMember]:
     return []
 
 
-async def _no_round(first: date, last: date) -> CoffeeResult | None:
-    return None
-
-
-async def _no_card_yet(user_id: str) -> str | None:
+async def _no_coffee_round(first: date, last: date) -> CoffeeResult | None:
     return None
 
 
 MEMBER_CARD_IF_ANY: Offer[Callable[[str], Awaitable[str | None]]] = Offer(
-    "member card if any", _no_card_yet)  # people's: the card, None while they have no profile
+    "member card if any", _no_card)  # people's: the card, None while they have no profile
 
 
 async def _not_written(user_id: str, field: str, text: str) -> str | None:
     return "not kept"
 
 
-async def _not_posted(user_id: str, txn: str) -> bool:
-    return False
+async def _not_posted(user_id: str, txn: str) -> str | None:
+    return None
 
 
 async def _not_joined(user_id: str) -> bool:
@@ -178,7 +174,7 @@ WEBINAR_NEWS: Offer[Callable[[datetime, datetime], Awaitable[WebinarNews | None]
 NEW_MEMBERS: Offer[Callable[[date, date], Awaitable[list[NewMember]]]] = Offer(
     "new members", _nobody_new)  # people's: first known from first to last
 COFFEE_RESULT: Offer[Callable[[date, date], Awaitable[CoffeeResult | None]]] = Offer(
-    "coffee result", _no_round)  # the coffee's: the latest round in these days
+    "coffee result", _no_coffee_round)  # the coffee's: the latest round in these days
 LAST_COFFEE_DAY: Offer[Callable[[str], Awaitable[date | None]]] = Offer(
     "last coffee day", _no_day)  # the coffee's: the member's latest round
 
@@ -188,8 +184,9 @@ WRITE_PROFILE: Offer[Callable[[str, str, str], Awaitable[str | None]]] = Offer(
 """people's: set `intro`, `skills` (comma-separated), `offer`, `seek` or `place` from what the
 member wrote, checked as `!intro`/`!profile` check it; None when saved, else the problem in
 the community's language."""
-POST_INTRO: Offer[Callable[[str, str], Awaitable[bool]]] = Offer(
-    "post the introduction card", _not_posted)  # people's: post or update the card (txn)
+POST_INTRO: Offer[Callable[[str, str], Awaitable[str | None]]] = Offer(
+    "post the introduction card", _not_posted)
+"""people's: post or update the card (txn); the name of the room it is in, None if not posted."""
 JOIN_COFFEE: Offer[Callable[[str], Awaitable[bool]]] = Offer(
     "join the coffee roulette", _not_joined)  # coffee's: take part (True: in it now)
 

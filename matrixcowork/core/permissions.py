@@ -58,7 +58,7 @@ class Permissions:
         """Joined to the space. Before the space is known, nobody; without a space in the
         config, anyone on the community's servers."""
         if self._space_room_id is None:
-            return self._config.space is None and self.is_trusted_server(user_id)
+            return self._config.community_space is None and self.is_trusted_server(user_id)
         room = self._client.rooms.get(self._space_room_id)
         return bool(room and user_id in room.users and user_id not in room.invited_users)
 

@@ -46,7 +46,7 @@ class RoomDirectory:
         return f"#{self._config.room(key).alias}:{self._config.server_name}"
 
     def space_alias(self) -> str | None:
-        space = self._config.space
+        space = self._config.community_space
         return f"#{space.alias}:{self._config.server_name}" if space else None
 
     def remember(self, key: str, room_id: str) -> None:
@@ -56,7 +56,7 @@ class RoomDirectory:
         self._ids.pop(key, None)
 
     async def room_id(self, key: str) -> str | None:
-        if key not in self._ids and self._config.space is None:
+        if key not in self._ids and self._config.community_space is None:
             room_id = await self._chat.resolve_alias(self.alias(key))
             if room_id is None:
                 return None

@@ -15,6 +15,7 @@ import os
 import sqlite3
 import stat
 import tempfile
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 
+DB_FILE = "matrixcowork.db"  # in the data dir
 LAST_SYNC_KEY = "last_sync"  # unix seconds of the last handled sync, read by `health`
 HANDLED_DAYS = 30  # how long a command's handled mark is kept
 BOOKKEEPING_TABLES = frozenset({"kv", "handled_events", "command_pins", "schema_versions"})
@@ -290,3 +292,22 @@ def _unusable(path: Path, reason: str) -> str:
             f"{info.st_uid}, mode {stat.S_IMODE(info.st_mode):04o}); fix: "
             f"chown -R {uid}:{gid} {path} (as root; for a Docker bind mount, on the host's "
             f"directory)")
+
+
+def age_since(mark: float | None, now: float) -> float | None:
+    """Seconds from `mark` to `now`; None when there is no mark."""
+    return None if mark is None else max(0.0, now - mark)
+
+
+def parse_stamp(value: str | None) -> float | None:
+    """The stored unix seconds, or None if missing or unreadable."""
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+async def stored_sync_age(store: Store, now: float | None = None) -> float | None:
+    """Age of the last sync the loop recorded, in real seconds."""
+    stamp = parse_stamp(await store.get_value(LAST_SYNC_KEY))
+    return age_since(stamp, time.time() if now is None else now)

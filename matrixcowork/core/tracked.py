@@ -41,61 +41,20 @@ from typing import Any
 
 from nio import ReactionEvent, RedactedEvent, RedactionEvent
 
+from . import tracked_db as db
 from .chat import Chat
 from .clock import Clock
 from .emoji import normalize_key
 from .permissions import Access, Permissions
-from .store import Migration, Store
+from .store import Store
+from .tracked_db import MIGRATIONS, Reaction, TrackedPost
+
+__all__ = ["MIGRATIONS", "Reaction", "ReactionDeclaration", "ReactionHandler", "ReactionKind",
+           "TrackedPost", "TrackedPosts", "is_annotation", "normalize_key"]
 
 log = logging.getLogger(__name__)
 
 POSTS_KEPT = 10_000  # remembered lookups of reaction targets (posts and not)
-
-MIGRATIONS = (
-    Migration(
-        "tracked bot posts and the reactions to them",
-        """
-        CREATE TABLE tracked_posts (
-            event_id TEXT PRIMARY KEY,
-            room_id TEXT NOT NULL,
-            feature TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            subject TEXT NOT NULL,
-            created_on TEXT NOT NULL,
-            open_until TEXT
-        );
-        CREATE INDEX tracked_posts_by_subject ON tracked_posts (feature, kind, subject);
-        CREATE INDEX tracked_posts_by_room ON tracked_posts (room_id, open_until);
-        CREATE TABLE tracked_reactions (
-            reaction_id TEXT PRIMARY KEY,
-            post_id TEXT NOT NULL REFERENCES tracked_posts (event_id) ON DELETE CASCADE,
-            user_id TEXT NOT NULL,
-            key TEXT NOT NULL,
-            ts INTEGER NOT NULL
-        );
-        CREATE INDEX tracked_reactions_by_post ON tracked_reactions (post_id, user_id, key);
-        """,
-    ),
-    Migration(
-        "whose reactions changed without their post's feature being told yet",
-        """
-        CREATE TABLE tracked_untold (
-            post_id TEXT NOT NULL,
-            user_id TEXT NOT NULL,
-            PRIMARY KEY (post_id, user_id)
-        );
-        CREATE TRIGGER tracked_untold_on_insert AFTER INSERT ON tracked_reactions BEGIN
-            INSERT OR IGNORE INTO tracked_untold (post_id, user_id)
-            VALUES (NEW.post_id, NEW.user_id);
-        END;
-        CREATE TRIGGER tracked_untold_on_delete AFTER DELETE ON tracked_reactions BEGIN
-            INSERT OR IGNORE INTO tracked_untold (post_id, user_id)
-            VALUES (OLD.post_id, OLD.user_id);
-        END;
-        """,
-    ),
-)
-
 
 def is_annotation(event: ReactionEvent) -> bool:
     """nio makes a ReactionEvent of any m.reaction with a key, whatever its relation type; only
@@ -103,29 +62,6 @@ def is_annotation(event: ReactionEvent) -> bool:
     relates = event.source.get("content", {}).get("m.relates_to")
     return isinstance(relates, dict) and relates.get("rel_type") == "m.annotation"
 
-
-
-@dataclass(frozen=True)
-class TrackedPost:
-    event_id: str
-    room_id: str
-    feature: str
-    kind: str
-    subject: str
-    created_on: date
-    open_until: date | None
-
-    def is_open(self, today: date) -> bool:
-        return self.open_until is None or today <= self.open_until
-
-
-@dataclass(frozen=True)
-class Reaction:
-    """One user's reaction with one (normalised) key; `ts` is when it first appeared (ms)."""
-
-    user_id: str
-    key: str
-    ts: int
 
 
 ReactionHandler = Callable[[TrackedPost, str, list[Reaction]], Awaitable[None]]
@@ -188,31 +124,19 @@ class TrackedPosts:
         post = TrackedPost(
             event_id, room_id, feature, kind, subject, self.clock.today(), open_until
         )
-        await self.store.execute(
-            "INSERT OR IGNORE INTO tracked_posts "
-            "(event_id, room_id, feature, kind, subject, created_on, open_until) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (event_id, room_id, feature, kind, subject, post.created_on.isoformat(),
-             open_until.isoformat() if open_until else None),
-        )
+        await db.add_post(self.store, post)
         self._posts.pop(event_id, None)
         return post
 
     async def keep_open_until(self, event_id: str, open_until: date | None) -> None:
         """Count reactions to the post until another day (a meeting that was moved)."""
-        await self.store.execute(
-            "UPDATE tracked_posts SET open_until = ? WHERE event_id = ?",
-            (open_until.isoformat() if open_until else None, event_id),
-        )
+        await db.set_open_until(self.store, event_id, open_until)
         self._posts.pop(event_id, None)
 
     async def get(self, event_id: str) -> TrackedPost | None:
         if event_id in self._posts:
             return self._posts[event_id]
-        rows = await self.store.fetch_all(
-            "SELECT * FROM tracked_posts WHERE event_id = ?", (event_id,)
-        )
-        post = _post(rows[0]) if rows else None
+        post = await db.post(self.store, event_id)
         if len(self._posts) >= POSTS_KEPT:
             self._posts.clear()
         self._posts[event_id] = post
@@ -220,35 +144,21 @@ class TrackedPosts:
 
     async def find(self, feature: str, kind: str, subject: str) -> TrackedPost | None:
         """The first post registered for this subject."""
-        row = await self.store.fetch_one(
-            "SELECT * FROM tracked_posts WHERE feature = ? AND kind = ? AND subject = ? "
-            "ORDER BY rowid LIMIT 1",
-            (feature, kind, subject),
-        )
-        return _post(row) if row else None
+        return await db.first_post(self.store, feature, kind, subject)
 
     async def owned(self, feature: str, kind: str, event_ids: Iterable[str]) -> set[str]:
         """Which of these event ids are this feature's posts of this kind (e.g. old pins)."""
-        ids = list(event_ids)
-        if not ids:
-            return set()
-        rows = await self.store.fetch_all(
-            f"SELECT event_id FROM tracked_posts WHERE feature = ? AND kind = ? "
-            f"AND event_id IN ({','.join('?' * len(ids))})",
-            (feature, kind, *ids),
-        )
-        return {row["event_id"] for row in rows}
+        return await db.owned(self.store, feature, kind, event_ids)
 
     async def reactions(self, post: TrackedPost, user_id: str | None = None) -> list[Reaction]:
         """Distinct (user, key) reactions to the post, oldest first, of those who count."""
-        rows = await self.store.fetch_all(
-            "SELECT user_id, key, MIN(ts) AS ts FROM tracked_reactions "
-            "WHERE post_id = ? AND (? IS NULL OR user_id = ?) "
-            "GROUP BY user_id, key ORDER BY ts, user_id, key",
-            (post.event_id, user_id, user_id),
-        )
-        return [Reaction(row["user_id"], row["key"], row["ts"]) for row in rows
-                if self.counts(post, row["user_id"])]
+        return [reaction for reaction in await db.reactions(self.store, post.event_id, user_id)
+                if self.counts(post, reaction.user_id)]
+
+    async def reactions_by(self, user_id: str, kind: str) -> dict[str, list[Reaction]]:
+        """A member's reactions to posts of this kind, any feature's, by the posts' subject
+        (in subject order; oldest first within one): as stored, for the member's own view."""
+        return await db.reactions_by(self.store, user_id, kind)
 
     # --- the reaction path ----------------------------------------------------------------
 
@@ -265,13 +175,8 @@ class TrackedPosts:
         post = await self._open_post(room_id, event.reacts_to, self._day_of(event))
         if post is None:
             return
-        added = await self.store.execute(
-            "INSERT OR IGNORE INTO tracked_reactions (reaction_id, post_id, user_id, key, ts) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (event.event_id, post.event_id, event.sender, normalize_key(event.key),
-             event.server_timestamp),
-        )
-        if added:
+        reaction = Reaction(event.sender, normalize_key(event.key), event.server_timestamp)
+        if await db.add_reaction(self.store, event.event_id, post.event_id, reaction):
             await self._notify(post, [event.sender])
 
     async def on_redaction(self, room_id: str, event: RedactionEvent) -> None:
@@ -283,19 +188,15 @@ class TrackedPosts:
             await self._forget(room_id, event.event_id)
 
     async def _forget(self, room_id: str, reaction_id: str, day: date | None = None) -> None:
-        row = await self.store.fetch_one(
-            "SELECT post_id, user_id FROM tracked_reactions WHERE reaction_id = ?",
-            (reaction_id,),
-        )
-        if row is None:
+        target = await db.reaction_target(self.store, reaction_id)
+        if target is None:
             return
-        post = await self._open_post(room_id, row["post_id"], day)
+        post_id, user_id = target
+        post = await self._open_post(room_id, post_id, day)
         if post is None:
             return
-        await self.store.execute(
-            "DELETE FROM tracked_reactions WHERE reaction_id = ?", (reaction_id,)
-        )
-        await self._notify(post, [row["user_id"]])
+        await db.remove_reaction(self.store, reaction_id)
+        await self._notify(post, [user_id])
 
     async def _open_post(self, room_id: str, event_id: str, day: date | None = None
                          ) -> TrackedPost | None:
@@ -320,25 +221,14 @@ class TrackedPosts:
         """The sync skipped events here (or the bot was down): re-read the posts still open
         or closed within `reconcile_days`."""
         since = self.clock.today() - timedelta(days=self.reconcile_days)
-        rows = await self.store.fetch_all(
-            "SELECT * FROM tracked_posts WHERE room_id = ? "
-            "AND (open_until IS NULL OR open_until >= ?)",
-            (room_id, since.isoformat()),
-        )
-        for row in rows:
-            await self.reconcile(_post(row))
+        for post in await db.posts_since(self.store, room_id, since):
+            await self.reconcile(post)
         await self.tell_untold(room_id)
 
     async def tell_untold(self, room_id: str) -> None:
         """Changes whose owner was not told before the bot stopped are told now."""
-        rows = await self.store.fetch_all(
-            "SELECT p.*, u.user_id AS untold FROM tracked_untold u "
-            "JOIN tracked_posts p ON p.event_id = u.post_id WHERE p.room_id = ? "
-            "ORDER BY p.event_id, u.user_id",
-            (room_id,),
-        )
-        for row in rows:
-            await self._notify(_post(row), [row["untold"]])
+        for post, user_id in await db.untold(self.store, room_id):
+            await self._notify(post, [user_id])
 
     async def reconcile(self, post: TrackedPost) -> None:
         """Make the rows equal to the homeserver's relations; tell the owner who changed. A
@@ -346,28 +236,13 @@ class TrackedPosts:
         closed = not post.is_open(self.clock.today())
         events = await self.chat.reactions_to(post.room_id, post.event_id)
         server = {
-            e.event_id: (e.sender, normalize_key(e.key), e.server_timestamp)
+            e.event_id: Reaction(e.sender, normalize_key(e.key), e.server_timestamp)
             for e in events
             if e.sender != self.chat.user_id
             and not (closed and not post.is_open(self._day_of(e) or self.clock.today()))
         }
         before = await self.reactions(post)
-        async with self.store.transaction() as db:
-            cursor = await db.execute(
-                "SELECT reaction_id FROM tracked_reactions WHERE post_id = ?", (post.event_id,)
-            )
-            stored = {row["reaction_id"] for row in await cursor.fetchall()}
-            for reaction_id in set() if closed else stored - server.keys():
-                await db.execute(
-                    "DELETE FROM tracked_reactions WHERE reaction_id = ?", (reaction_id,)
-                )
-            for reaction_id in server.keys() - stored:
-                user_id, key, ts = server[reaction_id]
-                await db.execute(
-                    "INSERT INTO tracked_reactions (reaction_id, post_id, user_id, key, ts) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (reaction_id, post.event_id, user_id, key, ts),
-                )
+        await db.replace_reactions(self.store, post.event_id, server, keep_stored=closed)
         after = await self.reactions(post)
         changed = {(r.user_id, r.key) for r in before} ^ {(r.user_id, r.key) for r in after}
         await self._notify(post, sorted({user_id for user_id, _ in changed}))
@@ -384,19 +259,4 @@ class TrackedPosts:
                 except Exception:
                     log.exception("%s failed on reactions of %s", post.feature, user_id)
                     continue
-            await self.store.execute(
-                "DELETE FROM tracked_untold WHERE post_id = ? AND user_id = ?",
-                (post.event_id, user_id),
-            )
-
-
-def _post(row: Any) -> TrackedPost:
-    return TrackedPost(
-        event_id=row["event_id"],
-        room_id=row["room_id"],
-        feature=row["feature"],
-        kind=row["kind"],
-        subject=row["subject"],
-        created_on=date.fromisoformat(row["created_on"]),
-        open_until=date.fromisoformat(row["open_until"]) if row["open_until"] else None,
-    )
+            await db.told(self.store, post.event_id, user_id)

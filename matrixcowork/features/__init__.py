@@ -7,17 +7,17 @@ The app wires them; features never import each other.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from aiohttp import web
 
 from ..core.commands import Command, declared_commands
 from ..core.config import Config, Section
-from ..core.direct import ReplyHandler
+from ..core.direct import DirectChats, ReplyHandler
 from ..core.services import Services
-from ..core.store import Migration
-from ..core.tracked import ReactionDeclaration
+from ..core.store import Migration, Store
+from ..core.tracked import ReactionDeclaration, TrackedPosts
 
 EventHandler = Callable[[str, Any], Awaitable[None]]
 
@@ -67,3 +67,18 @@ class Feature:
 
     async def on_gap(self, room_id: str) -> None:
         """The sync skipped events in this room (a limited timeline): re-read what matters."""
+
+
+async def migrate(store: Store, features: Iterable[type[Feature]]) -> None:
+    """Every table, in one place: tracked posts first (the meeting tables move its rows), then
+    each feature's own and the shared ones it uses, each component once. Features that are
+    switched off get theirs too, ready for the day they are switched on. The app runs it at
+    start; the one-shot commands (export, provision) for the features they use."""
+    await store.migrate(TrackedPosts.name, TrackedPosts.migrations)
+    await store.migrate(DirectChats.name, DirectChats.migrations)
+    components: dict[str, Sequence[Migration]] = {}
+    for feature in features:
+        for component, steps in (*feature.shared_tables, (feature.name, feature.migrations)):
+            components.setdefault(component, steps)
+    for component, steps in components.items():
+        await store.migrate(component, steps)

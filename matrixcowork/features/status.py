@@ -16,7 +16,7 @@ from ..core.commands import CommandContext, command
 from ..core.i18n import _
 from ..core.permissions import Access
 from ..core.services import Services
-from ..ops.health import stored_sync_age
+from ..core.store import stored_sync_age
 from . import Feature
 
 MAX_JOBS_SHOWN = 5

@@ -155,6 +155,16 @@ async def scheduled(store: Store, kind: str) -> list[Occurrence]:
     return [_occurrence(row) for row in rows]
 
 
+async def scheduled_from(store: Store, kind: str, start: datetime) -> list[Occurrence]:
+    """The scheduled occurrences of a kind starting at or after `start`, by start."""
+    rows = await store.fetch_all(
+        "SELECT * FROM meeting_occurrences WHERE kind = ? AND status = ? AND start_utc >= ? "
+        "ORDER BY start_utc, id",
+        (kind, SCHEDULED, utc_text(start)),
+    )
+    return [_occurrence(row) for row in rows]
+
+
 async def of_kind(store: Store, kind: str, statuses: Sequence[str]) -> list[Occurrence]:
     """The occurrences of a kind with one of these statuses, by start."""
     rows = await store.fetch_all(

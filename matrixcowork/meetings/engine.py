@@ -154,6 +154,10 @@ class MeetingEngine:
     def link(self, occ: Occurrence) -> str:
         return self.jitsi.link(occ.conference)
 
+    async def room_of(self, occ: Occurrence) -> str:
+        """Its room's id (`RoomMissing` while that room does not exist)."""
+        return await self.posts.room_of(occ)
+
     def when(self, occ: Occurrence) -> str:
         """Its date and time as the meeting's posts show it."""
         return self.posts.texts.when(occ)

@@ -13,29 +13,14 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.config import ENV_PREFIX, Config, ConfigError, CoreOnly, load_config
-from ..core.store import LAST_SYNC_KEY, Store, StoreError
+from ..core.store import DB_FILE, Store, StoreError, stored_sync_age
 
 DEFAULT_MAX_AGE = 120.0
-DB_FILE = "matrixcowork.db"
 NO_SECRET = "not-needed-to-check-health"
-
-
-def age_since(mark: float | None, now: float) -> float | None:
-    """Seconds from `mark` to `now`; None when there is no mark."""
-    return None if mark is None else max(0.0, now - mark)
-
-
-def parse_stamp(value: str | None) -> float | None:
-    """The stored unix seconds, or None if missing or unreadable."""
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -59,12 +44,6 @@ class Health:
             return "unhealthy: no sync recorded yet"
         verdict = "ok" if self.ok else "unhealthy"
         return f"{verdict}: last sync {self.age:.0f} s ago (limit {self.max_age:.0f} s)"
-
-
-async def stored_sync_age(store: Store, now: float | None = None) -> float | None:
-    """Age of the last sync the loop recorded, in real seconds."""
-    stamp = parse_stamp(await store.get_value(LAST_SYNC_KEY))
-    return age_since(stamp, time.time() if now is None else now)
 
 
 async def _read_age(db: Path) -> float | None:

@@ -7,8 +7,9 @@ import pytest
 from aiohttp import web
 
 from matrixcowork.core.config import WebConfig
+from matrixcowork.core.store import age_since, parse_stamp
 from matrixcowork.ops.devserver import free_port
-from matrixcowork.ops.health import Health, age_since, parse_stamp
+from matrixcowork.ops.health import Health
 from matrixcowork.ops.web import WebServer, WebServerError
 
 

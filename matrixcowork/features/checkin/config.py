@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from pydantic import Field, field_validator, model_validator
 
-from ...core.config import Model, Section, TimeOfDay, Weekday
+from ...core.config import Model, Section, TimeOfDay, Weekday, WorkingHours
 from ...core.emoji import normalize_key
 
 ONSITE, REMOTE = "onsite", "remote"
@@ -76,6 +76,10 @@ class CheckinConfig(Section):
     core_hours: CoreHours | None = None
     late_until: TimeOfDay | None = None
     members_see_all_stats: bool = False
+
+    def working_hours(self) -> WorkingHours | None:
+        hours = self.core_hours
+        return WorkingHours(hours.start, hours.end, tuple(self.weekdays)) if hours else None
 
     @property
     def late_cutoff(self) -> time:

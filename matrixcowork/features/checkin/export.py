@@ -17,9 +17,9 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from ...core.config import Config
-from ...core.store import Store, StoreError
-from ...ops.health import DB_FILE
-from . import db
+from ...core.store import DB_FILE, Store, StoreError
+from .. import migrate
+from . import CheckinFeature, db
 
 MATRIX_ID = re.compile(r"@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -73,7 +73,7 @@ async def export_attendance(
         raise StoreError(f"no database at {path}: check data_dir")
     store = await Store.open(path)
     try:
-        await store.migrate("checkin", db.MIGRATIONS)
+        await migrate(store, [CheckinFeature])
         rows = await db.attendance_between(store, first, last)
     finally:
         await store.close()

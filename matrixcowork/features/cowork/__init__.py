@@ -45,10 +45,10 @@ class CoworkFeature(Feature):
         self.open_room = self._open_room(services.config)
 
     def _open_room(self, config: Config) -> OpenRoom | None:
-        hours = config.checkin.core_hours if config.checkin else None
-        if not (self.config.open_room and hours and config.checkin):
+        hours = config.working_hours
+        if not (self.config.open_room and hours):
             return None
-        return OpenRoom(self.services, self.name, self.config.room, hours, config.checkin.weekdays)
+        return OpenRoom(self.services, self.name, self.config.room, hours, hours.weekdays)
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMessageText: self.sprints.on_message}

@@ -13,8 +13,8 @@ from ...core.config import Config, Duration, Section
 class CoworkingConfig(Section):
     """Working together: the open video room in core hours, focus sprints and calls.
 
-    The core hours and the days are the check-in's (`checkin.core_hours`, `checkin.weekdays`):
-    one place says when the community works together."""
+    The core hours and the days are the community's (`Config.working_hours`, which the
+    check-in's `core_hours` and `weekdays` say): one place says when it works together."""
 
     room: str = "coworking"  # room key: where the video room stands during core hours
     open_room: bool = True
@@ -25,8 +25,7 @@ class CoworkingConfig(Section):
     call_timeout: Duration = timedelta(hours=2)
 
     def check(self, config: Config) -> None:
-        checkin = getattr(config, "checkin", None)
-        if self.open_room and not (checkin and checkin.core_hours):
+        if self.open_room and config.working_hours is None:
             raise ValueError("coworking.open_room: the video room opens in the core hours: "
                              "set checkin.core_hours, or open_room: false")
 

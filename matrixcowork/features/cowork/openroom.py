@@ -29,7 +29,7 @@ NO_ANNOUNCEMENT = Timing(announce_before=timedelta(0))  # the start post says it
 
 
 class Hours(Protocol):
-    """The check-in's core hours (`checkin.core_hours`): when the room stands open."""
+    """The community's core hours (`Config.working_hours`): when the room stands open."""
 
     start: time
     end: time

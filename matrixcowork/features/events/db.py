@@ -166,21 +166,6 @@ async def owner_of(store: Store, token: str) -> str | None:
     return row["user_id"] if row else None
 
 
-async def answered(store: Store, user_id: str) -> list[tuple[str, list[tuple[str, int]]]]:
-    """The member's reactions to meeting announcements (any feature's), by post subject
-    (the occurrence id): [(subject, [(key, ts), ...])]. Read-only, from the tracked posts."""
-    rows = await store.fetch_all(
-        "SELECT p.subject, r.key, MIN(r.ts) AS ts FROM tracked_posts p "
-        "JOIN tracked_reactions r ON r.post_id = p.event_id "
-        "WHERE p.kind = 'announcement' AND r.user_id = ? "
-        "GROUP BY p.event_id, r.key ORDER BY p.subject, ts",
-        (user_id,))
-    found: dict[str, list[tuple[str, int]]] = {}
-    for row in rows:
-        found.setdefault(row["subject"], []).append((row["key"], row["ts"]))
-    return list(found.items())
-
-
 def _event(row: Any) -> MemberEvent:
     return MemberEvent(
         id=row["id"], creator=row["creator"], title=row["title"], place=row["place"],

@@ -19,10 +19,10 @@ from icalendar import Calendar, Event
 from ...core.i18n import _
 from ...core.permissions import Access
 from ...core.services import Services
-from ...core.tracked import Reaction
 from ...meetings import db as meetings
 from ...meetings import rsvp
 from ...meetings.db import CANCELLED, Occurrence
+from ...meetings.posts import ANNOUNCEMENT
 from . import db
 from .texts import place_of
 
@@ -64,8 +64,9 @@ class PersonalFeeds:
     async def occurrences(self, user_id: str, since: datetime) -> list[Occurrence]:
         """What the member answered ✅ or ❔ to, and the events they made."""
         wanted: set[int] = set(await db.created_by(self.store, user_id))
-        for subject, keys in await db.answered(self.store, user_id):
-            answers = rsvp.answers(Reaction(user_id, key, ts) for key, ts in keys)
+        answered = await self.services.tracked.reactions_by(user_id, ANNOUNCEMENT)
+        for subject, reactions in answered.items():
+            answers = rsvp.answers(reactions)
             if answers.get(user_id) in (rsvp.YES, rsvp.MAYBE) and subject.isdigit():
                 wanted.add(int(subject))
         found = [await meetings.get(self.store, i) for i in sorted(wanted)]

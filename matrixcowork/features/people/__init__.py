@@ -135,14 +135,15 @@ class PeopleFeature(Feature):
         await self.intros.update(profile)
         return None
 
-    async def post_intro(self, user: str, txn: str) -> bool:
-        """Post (or bring up to date) the member's card; False without a room or a profile."""
+    async def post_intro(self, user: str, txn: str) -> str | None:
+        """Post (or bring up to date) the member's card; the name of the room it is in, None
+        without a room or a profile."""
         profile = await db.profile(self.store, user)
         if profile is None or profile.is_empty:
-            return False
+            return None
         posted = await self.intros.post(profile, txn)
         await self.services.offers.get(CARD_POSTED)(user)
-        return posted
+        return self.intros.room_name if posted else None
 
     def subscriptions(self) -> dict[type, EventHandler]:
         return {RoomMemberEvent: self.on_member}

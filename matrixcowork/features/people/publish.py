@@ -22,9 +22,8 @@ class IntroCards:
         self.services = services
         self.cards = cards
         config = services.config
-        self.room_key = config.people.intro_room or (
-            config.space.intro_room if config.space else None
-        )
+        space = config.community_space
+        self.room_key = config.people.intro_room or (space.intro_room if space else None)
 
     @property
     def room_name(self) -> str | None:

@@ -19,12 +19,14 @@ class QuietConfig(Section):
     time: TimeOfDay = time(11, 0)
 
     def check(self, config: Config) -> None:
-        if self.room is None and (config.space is None or config.space.organizer_room is None):
+        space = config.community_space
+        if self.room is None and (space is None or space.organizer_room is None):
             raise ValueError("quiet.room: name the organizers' room for the monthly list "
                              "(or set space.organizer_room)")
 
     def list_room(self, config: Config) -> str:
         """The room key of the organizers' monthly list."""
-        room = self.room or (config.space.organizer_room if config.space else None)
+        space = config.community_space
+        room = self.room or (space.organizer_room if space else None)
         assert room is not None  # `check` made sure
         return room

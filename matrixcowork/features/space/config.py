@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ...core.config import LOCALPART_RE, Config, Section
+from ...core.config import LOCALPART_RE, CommunitySpace, Config, Section
 
 MAX_DECLINE_REASON = 300
 
@@ -30,6 +30,9 @@ class SpaceConfig(Section):
     def knocks(self) -> bool:
         """Whether people may ask to join (the space's join rule is `knock`)."""
         return (self.join or ("knock" if self.organizer_room else "invite")) == "knock"
+
+    def community_space(self) -> CommunitySpace:
+        return CommunitySpace(self.alias, self.name, self.organizer_room, self.intro_room)
 
     def room_keys(self) -> list[tuple[str, str]]:
         keys = {"welcome_room": self.welcome_room, "checkin_room": self.checkin_room,

@@ -9,8 +9,8 @@ from ...core.i18n import I18n
 from ...core.permissions import Permissions
 from ...core.rooms import RoomDirectory
 from ...core.session import connect
-from ...core.store import Store, secure_dir
-from ...ops.health import DB_FILE
+from ...core.store import DB_FILE, Store, secure_dir
+from .. import migrate
 from . import SpaceFeature
 from .provision import Provisioner
 
@@ -20,7 +20,7 @@ async def provision_once(config: Config) -> tuple[str, bool]:
     secure_dir(config.data_dir)
     store = await Store.open(config.data_dir / DB_FILE)
     try:
-        await store.migrate(SpaceFeature.name, SpaceFeature.migrations)
+        await migrate(store, [SpaceFeature])
         client = await connect(config, encryption=False)  # the running bot owns the keys
         try:
             chat = Chat(client)

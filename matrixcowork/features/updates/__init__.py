@@ -140,7 +140,7 @@ class UpdatesFeature(Feature):
 
     async def _ask(self, occ: Occurrence, now: datetime, late: bool) -> None:
         engine = self.meetings.engines[SYNC]
-        room_id = await engine.posts.room_of(occ)
+        room_id = await engine.room_of(occ)
         permissions = self.services.permissions
         users = [u for u in await db.opted_in(self.store) if permissions.is_member(u)]
         stamp = int(now.timestamp())

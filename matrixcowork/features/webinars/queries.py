@@ -26,18 +26,14 @@ async def news(store: Store, votes_of: Callable[[Webinar], Awaitable[int]], thre
                now: datetime, proposed_since: datetime) -> WebinarNews:
     """For the digest: webinars with a date from `now` on, and the proposals made since
     `proposed_since` that are still short of the 👍 they need."""
-    rows = await store.fetch_all(
-        "SELECT w.title, o.start_utc FROM meeting_occurrences o "
-        "JOIN webinars w ON w.occurrence_id = o.id "
-        "WHERE o.kind = ? AND o.status = ? AND o.start_utc >= ? AND w.status = ? "
-        "ORDER BY o.start_utc, o.id",
-        (KIND, meetings_db.SCHEDULED, meetings_db.utc_text(now), db.SCHEDULED),
-    )
+    scheduled = {w.occurrence_id: w for w in await db.with_status(store, db.SCHEDULED)}
+    upcoming = tuple((scheduled[occ.id].title, occ.start)
+                     for occ in await meetings_db.scheduled_from(store, KIND, now)
+                     if occ.id in scheduled)
     proposals = []
     for webinar in await db.with_status(store, db.PROPOSED):
         if webinar.proposed_at >= proposed_since.timestamp():
             votes = await votes_of(webinar)
             if votes < threshold:
                 proposals.append((webinar.id, webinar.title, votes))
-    return WebinarNews(tuple((row["title"], meetings_db.from_utc_text(row["start_utc"]))
-                             for row in rows), tuple(proposals), threshold)
+    return WebinarNews(upcoming, tuple(proposals), threshold)

@@ -52,7 +52,7 @@ class WelcomeFeature(Feature):
         super().__init__(services)
         self.config: WelcomeConfig = services.config.welcome
         self.store = services.store
-        space = services.config.space
+        space = services.config.community_space
         self.texts = WelcomeTexts(services.i18n, services.config.command_prefix,
                                   space.name if space else "")
 
@@ -176,18 +176,11 @@ class WelcomeFeature(Feature):
         if card is None:
             text = self.texts.nothing_to_show(coffee, updates)
         else:
-            posted = await offers.get(POST_INTRO)(user, txn_for("welcome intro", user,
-                                                                 str(state.get("run", 1))))
-            text = self.texts.done(card, self._intro_room_name() if posted else None,
-                                   coffee, updates)
+            room = await offers.get(POST_INTRO)(user, txn_for("welcome intro", user,
+                                                               str(state.get("run", 1))))
+            text = self.texts.done(card, room, coffee, updates)
         await self.services.direct.send(user, text, txn=txn)
         await self._end(user)
-
-    def _intro_room_name(self) -> str | None:
-        config = self.services.config
-        key = config.people.intro_room if config.people else None
-        key = key or (config.space.intro_room if config.space else None)
-        return config.room(key).name if key else None
 
     async def _end(self, user: str) -> None:
         await self.services.direct.end(user, self.name)
