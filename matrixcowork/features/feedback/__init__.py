@@ -14,14 +14,10 @@ from babel.numbers import format_decimal
 from ...core.arguments import one_line
 from ...core.chat import txn_for
 from ...core.commands import Arg, CommandContext, command
-from ...core.formatting import command_text
 from ...core.help import usage
 from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
 from ...core.permissions import Access
-from ...core.postedits import CoalescedEdits
-from ...core.rooms import display_name
-from ...core.services import Services
 from ...core.topics import MEETINGS
 from ...core.tracked import Reaction, ReactionDeclaration, ReactionKind, TrackedPost, normalize_key
 from ...meetings.db import DONE, Occurrence
@@ -44,10 +40,6 @@ class FeedbackFeature(MeetingPartFeature):
     name = NAME
     migrations = db.MIGRATIONS
 
-    def __init__(self, services: Services) -> None:
-        super().__init__(services)
-        self.edits = CoalescedEdits(services.chat)
-
     def reactions(self) -> dict[str, ReactionDeclaration]:
         # Webinar guests may have taken part: anyone's reaction is read, and only those who
         # took part count (`ratings`).
@@ -56,9 +48,6 @@ class FeedbackFeature(MeetingPartFeature):
     async def start(self) -> None:
         self.services.scheduler.at(JOB, self.services.clock.now(), self.tick,
                                    name=_("feedback for speakers"))
-
-    async def stop(self) -> None:
-        await self.edits.flush()
 
     # --- the speaker's figures, once the week of ratings is over ------------------------------
 
@@ -275,17 +264,3 @@ class FeedbackFeature(MeetingPartFeature):
     async def _speaker(self, occ: Occurrence) -> str | None:
         engine = self.meetings.engine(occ)
         return await engine.speaker(occ) if engine else None
-
-    def _name(self, user: str | None, room_id: str | None) -> str:
-        return display_name(self.services.client, user, room_id) if user else ""
-
-    def _date(self, occ: Occurrence) -> str:
-        i18n = self.services.i18n
-        return i18n.date(occ.start.astimezone(i18n.tz).date())
-
-    def _code(self, text: str) -> Markup:
-        return command_text(self._prefix, text)
-
-    @property
-    def _prefix(self) -> str:
-        return self.services.config.command_prefix

@@ -12,13 +12,12 @@ from datetime import datetime
 
 from ...core.arguments import integer, one_line, user_id
 from ...core.commands import Arg, ArgError, CommandContext, command
-from ...core.formatting import command_text, mention
+from ...core.formatting import mention
 from ...core.help import usage
 from ...core.i18n import Markup, _, escape
 from ...core.limits import Listing, pages
 from ...core.offers import OPEN_ACTIONS
 from ...core.permissions import Access
-from ...core.rooms import display_name
 from ...core.services import Services
 from ...core.topics import MEETINGS
 from ...meetings.db import Occurrence
@@ -247,18 +246,3 @@ class MinutesFeature(MeetingPartFeature):
         # a numbered line, not a Markdown list: the plain body keeps the number for `done`
         owner = self._name(action.owner or action.author, room_id)
         return f"{action.number}\\. {escape(action.text)} – {escape(owner)}"
-
-    def _name(self, user: str, room_id: str | None) -> str:
-        return display_name(self.services.client, user, room_id)
-
-    def _date(self, occ: Occurrence) -> str:
-        i18n = self.services.i18n
-        return i18n.date(occ.start.astimezone(i18n.tz).date())
-
-    def _code(self, text: str) -> Markup:
-        return command_text(self._prefix, text)
-
-    @property
-    def _prefix(self) -> str:
-        return self.services.config.command_prefix
-

@@ -12,14 +12,11 @@ from __future__ import annotations
 from ...core.arguments import integer, one_line
 from ...core.chat import txn_for
 from ...core.commands import Arg, CommandContext, command
-from ...core.formatting import command_text, mention
+from ...core.formatting import mention
 from ...core.help import usage
-from ...core.i18n import Markup, _, escape
+from ...core.i18n import _, escape
 from ...core.limits import Listing, pages
 from ...core.permissions import Access
-from ...core.postedits import CoalescedEdits
-from ...core.rooms import display_name
-from ...core.services import Services
 from ...core.topics import MEETINGS
 from ...core.tracked import Reaction, ReactionDeclaration, ReactionKind, TrackedPost
 from ...meetings.db import DONE, Occurrence
@@ -38,15 +35,8 @@ class QuestionsFeature(MeetingPartFeature):
     name = NAME
     migrations = db.MIGRATIONS
 
-    def __init__(self, services: Services) -> None:
-        super().__init__(services)
-        self.edits = CoalescedEdits(services.chat)
-
     def reactions(self) -> dict[str, ReactionDeclaration]:
         return {QUESTION: ReactionKind(self.on_vote, Access.MEMBER)}  # members vote
-
-    async def stop(self) -> None:
-        await self.edits.flush()
 
     # --- votes -----------------------------------------------------------------------------
 
@@ -236,13 +226,3 @@ class QuestionsFeature(MeetingPartFeature):
     async def _speaker(self, occ: Occurrence) -> str | None:
         engine = self.meetings.engine(occ)
         return await engine.speaker(occ) if engine else None
-
-    def _name(self, user: str, room_id: str | None) -> str:
-        return display_name(self.services.client, user, room_id)
-
-    def _code(self, text: str) -> Markup:
-        return command_text(self._prefix, text)
-
-    @property
-    def _prefix(self) -> str:
-        return self.services.config.command_prefix
