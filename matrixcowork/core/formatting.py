@@ -17,8 +17,6 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import quote
 
-import markdown as markdown_lib
-
 from .i18n import Markup, escape, one_line
 
 MATRIX_TO = "https://matrix.to/#/"
@@ -62,7 +60,9 @@ def to_html(markdown_text: str) -> str:
 
 
 def markdown_html(markdown_text: str) -> str:
-    """python-markdown's HTML: the reference the fast path matches."""
+    """python-markdown's HTML: the reference the fast path matches. Imported when first
+    needed: most texts never take it, and a start without it is quicker."""
+    import markdown as markdown_lib
     return markdown_lib.markdown(markdown_text, extensions=["sane_lists", "nl2br"]).strip()
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from aiohttp import web
-from icalendar import Calendar, Event
 
 from ...core.i18n import _
 from ...core.permissions import Access
@@ -25,6 +25,9 @@ from ...meetings import rsvp
 from ...meetings.db import CANCELLED, Occurrence
 from . import db
 from .texts import place_of
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 FEED_PAST = timedelta(days=90)
 PRODID = "-//matrixcowork//personal calendar//EN"
@@ -83,6 +86,8 @@ class PersonalFeeds:
 
     def build(self, occurrences: list[Occurrence], now: datetime) -> bytes:
         tz = self.services.clock.tz
+        from icalendar import Calendar  # on the first request: a start without it is quicker
+
         calendar = Calendar()
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
@@ -104,6 +109,8 @@ class PersonalFeeds:
         tz = self.services.clock.tz
         server = self.services.config.server_name
         kind = occ.kind if occ.kind in PUBLIC_UIDS else f"meeting-{occ.kind}"
+        from icalendar import Event
+
         vevent = Event()
         vevent.add("uid", f"{kind}-{occ.id}@{server}")
         vevent.add("dtstamp", now.astimezone(UTC))
