@@ -14,8 +14,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from aiohttp import web
-
 from ...core.i18n import _
 from ...core.permissions import Access
 from ...core.services import Services
@@ -27,6 +25,7 @@ from . import db
 from .texts import place_of
 
 if TYPE_CHECKING:
+    from aiohttp import web
     from icalendar import Event
 
 FEED_PAST = timedelta(days=90)
@@ -75,6 +74,8 @@ class PersonalFeeds:
         return sorted((o for o in found if o and o.start >= since), key=lambda o: (o.start, o.id))
 
     async def serve(self, request: web.Request) -> web.Response:
+        from aiohttp import web  # when serving: a start without it is quicker
+
         token = request.match_info.get("token", "")
         owner = await db.owner_of(self.store, token) if token else None
         if owner is None or self.services.permissions.access_of(owner) < Access.MEMBER:
