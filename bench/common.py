@@ -3,7 +3,8 @@
 Accounts: `bench-orga` (organizer, asks the commands), `bench-bot`, `bench-bare` (the floor and
 echo client) and `bench-m000`... (the members). All share one room per member count,
 `#bench-room-<N>`, which the bot knows as its coworking room. The bot posts the check-in as
-soon as it starts (check-in time 00:00 every day), so every fresh data dir gets a fresh post.
+soon as it starts (check-in time 00:00 every day, late until 23:59: at any hour of a run), so
+every fresh data dir gets a fresh post.
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ def bot_config(world: World, data_dir: Path) -> Path:
         "admins": [world.orga.user_id],
         "log_level": "INFO",
         "rooms": [{"key": "coworking", "name": "Coworking", "alias": world.alias}],
-        "checkin": {"room": "coworking", "time": "00:00", "weekdays": WEEKDAYS},
+        "checkin": {"room": "coworking", "time": "00:00", "late_until": "23:59",
+                    "weekdays": WEEKDAYS},
     }
     path = data_dir.parent / f"{data_dir.name}.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True))

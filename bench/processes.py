@@ -2,12 +2,19 @@
 
 Each process stamps what it did with its own `time.time()` the moment it happened and appends
 it to a file; the driver only reads the file afterwards, so polling it costs no precision.
+
+Before the first process starts, the bot's and the bench's modules are compiled to bytecode,
+as `pip install` does for an installed bot (and did for nio): run from a checkout with
+`PYTHONDONTWRITEBYTECODE=1`, each start would otherwise compile the bot's 160 modules again,
+about 0.6 s on an idle machine that bare nio never pays.
 """
 
 from __future__ import annotations
 
 import asyncio
+import compileall
 import contextlib
+import functools
 import json
 import os
 import signal
@@ -21,6 +28,13 @@ from typing import Any
 Record = dict[str, Any]
 
 
+@functools.cache
+def compiled() -> None:
+    root = Path(__file__).resolve().parent.parent
+    for package in ("matrixcowork", "bench"):
+        compileall.compile_dir(root / package, quiet=1)
+
+
 class Proc:
     def __init__(self, name: str, args: list[str], out: Path, log: Path) -> None:
         self.name = name
@@ -29,6 +43,7 @@ class Proc:
         out.touch()
         self._offset = 0
         self.records: list[Record] = []
+        compiled()
         with open(log, "ab") as log_file:
             self.started = time.time()
             self.process = subprocess.Popen(

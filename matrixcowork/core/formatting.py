@@ -17,8 +17,6 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import quote
 
-import markdown as markdown_lib
-
 from .i18n import Markup, escape, one_line
 
 MATRIX_TO = "https://matrix.to/#/"
@@ -45,8 +43,10 @@ def target(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
+@lru_cache(maxsize=4)
 def render(markdown_text: str) -> tuple[str, str]:
-    """The HTML and the plain text of a message with this Markdown."""
+    """The HTML and the plain text of a message with this Markdown. The last few are
+    remembered: a text fitted to the size limit is rendered to measure it, then to send it."""
     fast = _fast(markdown_text)
     if fast is not None:
         return fast
@@ -60,7 +60,9 @@ def to_html(markdown_text: str) -> str:
 
 
 def markdown_html(markdown_text: str) -> str:
-    """python-markdown's HTML: the reference the fast path matches."""
+    """python-markdown's HTML: the reference the fast path matches. Imported when first
+    needed: most texts never take it, and a start without it is quicker."""
+    import markdown as markdown_lib
     return markdown_lib.markdown(markdown_text, extensions=["sane_lists", "nl2br"]).strip()
 
 
@@ -151,6 +153,14 @@ def _line(line: str) -> tuple[str, str] | None:
             html_parts.append(f"<code>{_code_escape(code)}</code>")
             plain_parts.append(code.replace("\n", ""))
     return "".join(html_parts), "".join(plain_parts)
+
+
+def line_parts(line: str) -> tuple[str, str] | None:
+    """One line of Markdown as the fast path renders it inside a paragraph (HTML, plain
+    text), or None if it needs python-markdown: what a piece of a listing adds to a message."""
+    if _UNSAFE.search(line) or line != line.strip() or "\n" in line or _BLOCKISH.match(line):
+        return None
+    return _line(line)
 
 
 def _code_escape(text: str) -> str:

@@ -9,19 +9,24 @@ escaped (`ü` six bytes), encrypted and base64-encoded (a third more).
 
 Features render lists with `fit`: the first n items that fit, then a line like "and 37 more:
 !agenda"; they measure as if the post were edited in an encrypted room, so a text that fits
-fits everywhere. `Chat` checks every message before sending (`within`) and, should a text still
-be too large, sends it shortened as plain text rather than have the homeserver refuse it.
+fits everywhere. Given the items' Markdown, `fit` counts what fits from the bytes each adds
+and measures the text once, so a list of 2,000 is rendered only as far as it is shown.
+`Chat` checks every message before sending (`within`) and, should a text still be too large,
+sends it shortened as plain text rather than have the homeserver refuse it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from .content import message as message_content
+from .formatting import line_parts
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,7 @@ CONTENT_BUDGET = MAX_EVENT_BYTES - ENVELOPE
 MEGOLM_OVERHEAD = 512  # algorithm, sender key, session and device ids, the cipher's own bytes
 EDIT_OVERHEAD = 256  # "* " twice, `m.new_content`, `m.relates_to` with the event id
 ELLIPSIS = "…"
+SEPARATOR = 10  # what joins two pieces of a listing (`<br />\n`, `\n`) as JSON
 
 
 def size(content: dict[str, Any]) -> int:
@@ -58,10 +64,7 @@ def fits(content: dict[str, Any], encrypted: bool = True,
 
 def text_fits(markdown_text: str, *, edited: bool = True, encrypted: bool = True) -> bool:
     """Whether a message with this text fits, also as an edit (the text twice) if `edited`."""
-    content = message_content(markdown_text)
-    if edited:
-        content = {**content, "m.new_content": content, "pad": "x" * EDIT_OVERHEAD}
-    return fits(content, encrypted)
+    return fits(_as_sent(markdown_text, edited), encrypted)
 
 
 def largest(ok: Callable[[int], bool], count: int, minimum: int = 0) -> int:
@@ -79,9 +82,82 @@ def largest(ok: Callable[[int], bool], count: int, minimum: int = 0) -> int:
     return max(low, minimum)
 
 
-def fit(render: Callable[[int], str], count: int, *, edited: bool = True) -> str:
-    """`render(n)` with the largest n <= count that fits (n = 0 if none)."""
-    return render(largest(lambda n: text_fits(render(n), edited=edited), count))
+def fit(render: Callable[[int], str], count: int, *, edited: bool = True,
+        pieces: Iterable[str] | None = None) -> str:
+    """`render(n)` with the largest n <= count that fits (n = 0 if none).
+
+    With `pieces` (the Markdown each of the items adds, in order, read only as far as it
+    takes), n is counted from the bytes each piece adds to the shortest text, `render(0)`;
+    the text of n is measured, the estimate corrected by what the n took in fact and the
+    count taken further, and that text measured too: a long list is neither rendered nor
+    named beyond what fits. Should a text not fit after all, n is searched below it."""
+    def ok(n: int) -> bool:
+        return text_fits(render(n), edited=edited)
+
+    if pieces is None:
+        return render(largest(ok, count))
+
+    def room(text: str) -> int:
+        return CONTENT_BUDGET - wire_size(_as_sent(text, edited), encrypted=True)
+
+    source = iter(pieces)
+    sizes: list[int] = []  # what each piece read so far adds, estimated
+
+    def taken(space: float) -> int:
+        shown = 0
+        while shown < count:
+            if shown == len(sizes):
+                piece = next(source, None)
+                if piece is None:
+                    break
+                sizes.append(piece_size(piece, edited=edited))
+            space -= sizes[shown]
+            if space < 0:
+                break
+            shown += 1
+        return shown
+
+    text = render(0)
+    base = room(text)
+    shown = taken(base) if base >= 0 else 0
+    if shown == 0:
+        return text
+    text = render(shown)
+    left = room(text)
+    if left < 0:
+        return render(largest(ok, shown - 1))
+    if shown < count and left > 0:
+        more = taken(base * sum(sizes[:shown]) / max(base - left, 1))  # as they took in fact
+        if more > shown:
+            further = render(more)
+            if room(further) >= 0:
+                return further
+    return text
+
+
+def piece_size(piece: str, *, edited: bool = True, encrypted: bool = True) -> int:
+    """About the bytes a piece of Markdown adds to a message (HTML and plain text, escaped as
+    JSON, a separator), twice in an edit; rather more than less."""
+    added = _piece_bytes(piece) + SEPARATOR
+    if edited:
+        added *= 2
+    return (added * 4 + 2) // 3 if encrypted else added
+
+
+@lru_cache(maxsize=8192)
+def _piece_bytes(piece: str) -> int:
+    """The piece's HTML and plain text as JSON strings (remembered: a post's edits list the
+    same people again)."""
+    parts = line_parts(piece.strip())
+    html_text, plain_text = parts if parts is not None else (piece + piece, piece)
+    return len(encode_basestring_ascii(html_text)) + len(encode_basestring_ascii(plain_text))
+
+
+def _as_sent(markdown_text: str, edited: bool) -> dict[str, Any]:
+    content = message_content(markdown_text)
+    if edited:
+        content = {**content, "m.new_content": content, "pad": "x" * EDIT_OVERHEAD}
+    return content
 
 
 def pages(render: Callable[[Sequence[str]], str], lines: Sequence[str]) -> list[str]:
@@ -121,7 +197,8 @@ def fit_around(around: Callable[[str], str], part: str | Listing, *,
                edited: bool = True) -> str:
     """The whole text `around(part)`, with a `Listing` part shortened until the whole fits."""
     if isinstance(part, Listing):
-        return fit(lambda n: around(part.render(n)), len(part.lines), edited=edited)
+        return fit(lambda n: around(part.render(n)), len(part.lines), edited=edited,
+                   pieces=part.lines)
     return around(part)
 
 

@@ -8,9 +8,7 @@ The app wires them; features never import each other.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, ClassVar
-
-from aiohttp import web
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..core.commands import Command, declared_commands
 from ..core.config import Config, Section
@@ -18,6 +16,9 @@ from ..core.direct import DirectChats, ReplyHandler
 from ..core.services import Services
 from ..core.store import Migration, Store
 from ..core.tracked import ReactionDeclaration, TrackedPosts
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 EventHandler = Callable[[str, Any], Awaitable[None]]
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-
-from aiohttp import web
+from typing import TYPE_CHECKING
 
 from ..core.config import WebConfig
 from .health import Health
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ class WebServer:
         sync_age: Callable[[], float | None],
         routes: Iterable[web.AbstractRouteDef] = (),
     ) -> None:
+        from aiohttp import web  # when serving: a start without it is quicker
+
         self.config = config
         self._sync_age = sync_age
         self._app = web.Application()
@@ -38,6 +42,8 @@ class WebServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
+        from aiohttp import web
+
         runner = web.AppRunner(self._app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.config.host, self.config.port)
@@ -58,5 +64,7 @@ class WebServer:
             self._runner = None
 
     async def _healthz(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         health = Health(self._sync_age())
         return web.json_response(health.as_json(), status=200 if health.ok else 503)

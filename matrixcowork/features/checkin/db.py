@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...core.store import Migration, Store
 
@@ -68,8 +68,9 @@ REACTION = "reaction"
 COMMAND = "command"
 
 
-@dataclass(frozen=True)
-class Attendance:
+class Attendance(NamedTuple):
+    """A member's day (a named tuple: `!who` and the post read 2,000 of them at once)."""
+
     day: date
     user_id: str
     mode: str
@@ -112,7 +113,7 @@ async def set_note(store: Store, day: date, user_id: str, note: str) -> bool:
 
 async def attendance_of(store: Store, day: date, user_id: str) -> Attendance | None:
     row = await store.fetch_one(
-        "SELECT * FROM checkin_attendance WHERE day = ? AND user_id = ?",
+        f"SELECT {_ATTENDANCE} FROM checkin_attendance WHERE day = ? AND user_id = ?",
         (day.isoformat(), user_id),
     )
     return _attendance(row) if row else None
@@ -121,21 +122,20 @@ async def attendance_of(store: Store, day: date, user_id: str) -> Attendance | N
 async def attendance_between(store: Store, first: date, last: date) -> list[Attendance]:
     """Every row from `first` to `last` (both included), by day and check-in time."""
     rows = await store.fetch_all(
-        "SELECT * FROM checkin_attendance WHERE day BETWEEN ? AND ? ORDER BY day, at, user_id",
+        f"SELECT {_ATTENDANCE} FROM checkin_attendance WHERE day BETWEEN ? AND ? "
+        "ORDER BY day, at, user_id",
         (first.isoformat(), last.isoformat()),
     )
-    return [_attendance(row) for row in rows]
+    days: dict[str, date] = {}
+    return [Attendance(days.get(row[0]) or days.setdefault(row[0], date.fromisoformat(row[0])),
+                       row[1], row[2], row[3], row[4], row[5]) for row in rows]
+
+
+_ATTENDANCE = "day, user_id, mode, at, source, note"  # Attendance's fields, in order
 
 
 def _attendance(row: Any) -> Attendance:
-    return Attendance(
-        day=date.fromisoformat(row["day"]),
-        user_id=row["user_id"],
-        mode=row["mode"],
-        at=row["at"],
-        source=row["source"],
-        note=row["note"],
-    )
+    return Attendance(date.fromisoformat(row[0]), row[1], row[2], row[3], row[4], row[5])
 
 
 async def rename_place(store: Store, old: str, new: str) -> int:

@@ -4,13 +4,16 @@ any place of old rows the config no longer names (shown by its key)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from babel.dates import get_day_names
 
 from ...core.formatting import command_text, mention
 from ...core.i18n import I18n, Markup, _, escape
+from ...core.limits import fit
 from .config import ONSITE, REMOTE, CheckinConfig, Place
 from .db import Attendance, Plan
 from .stats import MonthStats
@@ -19,6 +22,33 @@ MODE_LABELS = {ONSITE: _("On site"), REMOTE: _("Remote")}
 UNKNOWN_PLACE = "\U0001F4CD"  # 📍
 PLANNED = "\U0001F5D3\ufe0f"  # 🗓️
 STATUS_COMMAND = "status"  # what I work on today; the bot's own status is `!botstatus`
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A line of the list: its label (`🏠 **Remote (3):**`) and its people, each rendered when
+    asked; the planned ones are a paragraph of their own."""
+
+    label: str
+    people: Sequence[Any]
+    render: Callable[[Any], str]
+    planned: bool = False
+
+
+def _taken(sizes: list[int], count: int) -> list[int]:
+    """How many of each group the first `count` people are, taken from the groups in turn."""
+    taken = [0] * len(sizes)
+    while count:
+        open_groups = [g for g, size in enumerate(sizes) if taken[g] < size]
+        rounds = min(min(sizes[g] - taken[g] for g in open_groups), count // len(open_groups))
+        if rounds == 0:  # less than a round left: the first groups get one more
+            for g in open_groups[:count]:
+                taken[g] += 1
+            return taken
+        for g in open_groups:
+            taken[g] += rounds
+        count -= rounds * len(open_groups)
+    return taken
 
 
 class CheckinTexts:
@@ -46,17 +76,18 @@ class CheckinTexts:
                          "what you work on."),
                        checkin=command_text(self.prefix, example),
                        status=command_text(self.prefix, f"{STATUS_COMMAND} …")))
-        people = self._by_mode(rows) or t(_("Nobody has checked in yet."))
-        return "\n\n".join(part for part in ["\n".join(lines), people, self._planned(rows, plans)]
-                           if part)
+        head = "\n".join(lines)
+        nobody = "" if rows else t(_("Nobody has checked in yet."))
+        return self._people(rows, plans, lambda people: "\n\n".join(
+            part for part in [head, nobody, people] if part), edited=True)
 
     def who(self, day: date, rows: list[Attendance], plans: list[Plan] = ()) -> str:
-        planned = self._planned(rows, plans)
-        if not rows:
-            nobody = self.i18n.t(_("Nobody has checked in today yet."))
-            return f"{nobody}\n\n{planned}" if planned else nobody
-        title = self.i18n.t(_("**Here today, {date}:**"), date=self.i18n.date(day))
-        return "\n\n".join(part for part in [title, self._by_mode(rows), planned] if part)
+        if rows:
+            head = self.i18n.t(_("**Here today, {date}:**"), date=self.i18n.date(day))
+        else:
+            head = self.i18n.t(_("Nobody has checked in today yet."))
+        return self._people(rows, plans, lambda people: "\n\n".join(
+            part for part in [head, people] if part), edited=False)
 
     def plans(self, plans: list[Plan]) -> str:
         """`!plan` without arguments: the member's coming plans."""
@@ -139,29 +170,57 @@ class CheckinTexts:
         known = [p.key for p in self.places if p.key in keys]
         return known + sorted(keys - set(known))
 
-    def _by_mode(self, rows: list[Attendance]) -> str:
-        lines = []
+    def _people(self, rows: list[Attendance], plans: list[Plan],
+                around: Callable[[str], str], *, edited: bool) -> str:
+        """`around` the people by place, then who planned the day and has not checked in: as
+        many as fit in one message, taken from each group in turn, each group's line ending
+        in how many more it has. Only those shown are named and rendered."""
+        groups = self._groups(rows, plans)
+        sizes = [len(group.people) for group in groups]
+        shown: list[list[str]] = [[] for _ in groups]
+
+        def pieces() -> Iterator[str]:
+            for index in range(max(sizes, default=0)):
+                for group, rendered in zip(groups, shown, strict=True):
+                    if index < len(group.people):
+                        rendered.append(group.render(group.people[index]))
+                        yield rendered[index]
+
+        def render(count: int) -> str:
+            places, planned = [], []
+            for group, rendered, n in zip(groups, shown, _taken(sizes, count), strict=True):
+                listed = ", ".join(rendered[:n])
+                if n < len(group.people):
+                    more = self.i18n.t(_("… and {count} more"), count=len(group.people) - n)
+                    listed = f"{listed} {more}" if listed else more
+                (planned if group.planned else places).append(f"{group.label} {listed}")
+            return around("\n\n".join(part for part in ("\n".join(places), *planned) if part))
+
+        return fit(render, sum(sizes), edited=edited, pieces=pieces())
+
+    def _groups(self, rows: list[Attendance], plans: list[Plan]) -> list[_Group]:
+        """Each place's line label (`🏠 **Remote (3):**`) and its people, rendered when asked;
+        then the planned."""
+        groups: list[_Group] = []
         for key in self._ordered({row.mode for row in rows}):
             place = self._place(key)
-            people = [self._person(row) for row in rows if row.mode == key]
-            lines.append(self.i18n.t(
-                _("{emoji} **{mode} ({count}):** {people}"),
-                emoji=place.emoji or "", mode=self.place_name(place), count=len(people),
-                people=Markup(", ".join(people)),
-            ).strip())
-        return "\n".join(lines)
-
-    def _planned(self, rows: list[Attendance], plans: list[Plan]) -> str:
-        """Who planned to come and has not checked in yet."""
+            people = [row for row in rows if row.mode == key]
+            label = self.i18n.t(_("{emoji} **{mode} ({count}):** {people}"),
+                                emoji=place.emoji or "", mode=self.place_name(place),
+                                count=len(people), people=Markup("")).strip()
+            groups.append(_Group(label, people, self._person))
         here = {row.user_id for row in rows}
-        waiting = [p for p in plans if p.user_id not in here]
-        if not waiting:
-            return ""
-        people = ", ".join(
-            f"{mention(p.user_id, self.name_of(p.user_id))} ({self.place_label(p.place)})"
-            for p in waiting)
-        return self.i18n.t(_("{emoji} **Planned ({count}):** {people}"), emoji=PLANNED,
-                           count=len(waiting), people=Markup(people))
+        waiting = [plan for plan in plans if plan.user_id not in here]
+        if waiting:
+            groups.append(_Group(self.i18n.t(_("{emoji} **Planned ({count}):** {people}"),
+                                             emoji=PLANNED, count=len(waiting),
+                                             people=Markup("")).strip(), waiting,
+                                             self._planner, planned=True))
+        return groups
+
+    def _planner(self, plan: Plan) -> str:
+        return f"{mention(plan.user_id, self.name_of(plan.user_id))} " \
+               f"({self.place_label(plan.place)})"
 
     def _person(self, row: Attendance) -> str:
         who = mention(row.user_id, self.name_of(row.user_id))

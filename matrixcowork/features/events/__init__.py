@@ -11,8 +11,7 @@ others are told who can. `!calendar mine` gives a member a private feed (`feed`)
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-
-from aiohttp import web
+from typing import TYPE_CHECKING
 
 from ...core.arguments import integer, local_datetime
 from ...core.chat import txn_for
@@ -35,6 +34,9 @@ from .db import MemberEvent, NewEvent
 from .feed import PersonalFeeds
 from .series import EventSeries
 from .texts import EventTexts
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 FEATURE, KIND = "events", "event"
 ANNOUNCE_AT_ONCE = args.HORIZON + timedelta(days=35)  # announced as soon as it is planned
@@ -63,6 +65,8 @@ class EventsFeature(Feature):
         return self.engine.reactions()
 
     def web_routes(self) -> list[web.AbstractRouteDef]:
+        from aiohttp import web  # when serving: a start without it is quicker
+
         return [web.get("/my/{token}.ics", self.feeds.serve)]
 
     async def start(self) -> None:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-
-from aiohttp import web
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from ...core.i18n import _
 from ...core.permissions import Access
@@ -25,6 +23,10 @@ from ...meetings.db import CANCELLED, Occurrence
 from ...meetings.posts import ANNOUNCEMENT
 from . import db
 from .texts import place_of
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from icalendar import Event
 
 FEED_PAST = timedelta(days=90)
 PRODID = "-//matrixcowork//personal calendar//EN"
@@ -73,6 +75,8 @@ class PersonalFeeds:
         return sorted((o for o in found if o and o.start >= since), key=lambda o: (o.start, o.id))
 
     async def serve(self, request: web.Request) -> web.Response:
+        from aiohttp import web  # when serving: a start without it is quicker
+
         token = request.match_info.get("token", "")
         owner = await db.owner_of(self.store, token) if token else None
         if owner is None or self.services.permissions.access_of(owner) < Access.MEMBER:
@@ -84,6 +88,8 @@ class PersonalFeeds:
 
     def build(self, occurrences: list[Occurrence], now: datetime) -> bytes:
         tz = self.services.clock.tz
+        from icalendar import Calendar  # on the first request: a start without it is quicker
+
         calendar = Calendar()
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
@@ -105,6 +111,8 @@ class PersonalFeeds:
         tz = self.services.clock.tz
         server = self.services.config.server_name
         kind = occ.kind if occ.kind in PUBLIC_UIDS else f"meeting-{occ.kind}"
+        from icalendar import Event
+
         vevent = Event()
         vevent.add("uid", f"{kind}-{occ.id}@{server}")
         vevent.add("dtstamp", now.astimezone(UTC))

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
 from nio import RedactedEvent, RedactionEvent, UnknownEvent
 
 from ...core.commands import Arg, CommandContext, command
@@ -43,6 +42,9 @@ from .events import EventViews
 from .proposals import FEATURE, PROPOSAL, VOTERS, Proposals
 from .schedule import KIND, Scheduling
 from .texts import WebinarTexts
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 HORIZON = timedelta(days=365)  # how far ahead a webinar may be planned
 ANNOUNCE_AT_ONCE = HORIZON + timedelta(days=35)
@@ -128,6 +130,8 @@ class WebinarsFeature(Feature):
         await self.polls.reconcile(room_id)
 
     def web_routes(self) -> list[web.AbstractRouteDef]:
+        from aiohttp import web  # when serving: a start without it is quicker
+
         return [web.get("/calendar.ics", self.views.calendar_feed),
                 web.get("/", self.views.public_page)]
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 from .listing import PublicEvent
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//matrixcowork//webinars//EN"
 
@@ -23,6 +25,8 @@ PRODID = "-//matrixcowork//webinars//EN"
 def build_calendar(events: Sequence[PublicEvent], name: str, tz: ZoneInfo, now: datetime,
                    speaker_label: str = "Speaker") -> bytes:
     """The feed as bytes (UTF-8, CRLF line ends, folded lines)."""
+    from icalendar import Calendar  # on the first request: a start without it is quicker
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -41,6 +45,8 @@ def build_calendar(events: Sequence[PublicEvent], name: str, tz: ZoneInfo, now: 
 
 
 def _vevent(event: PublicEvent, tz: ZoneInfo, now: datetime, speaker_label: str) -> Event:
+    from icalendar import Event
+
     vevent = Event()
     vevent.add("uid", event.uid)
     vevent.add("dtstamp", now.astimezone(UTC))

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-
-from aiohttp import web
+from typing import TYPE_CHECKING
 
 from ...core.formatting import link
 from ...core.i18n import Markup, _
@@ -19,6 +18,9 @@ from .calendar import build_calendar
 from .listing import EVENT, SYNC, WEBINAR, PublicEvent, place_of, public_events
 from .page import render_page
 from .texts import WebinarTexts
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 FEED_PAST = timedelta(days=90)  # the feed keeps recent events, so calendars keep them too
 MAX_EVENTS = 10
@@ -109,6 +111,8 @@ class EventViews:
     # --- web -----------------------------------------------------------------------------------
 
     async def calendar_feed(self, request: web.Request) -> web.Response:
+        from aiohttp import web  # when serving: a start without it is quicker
+
         now = self.services.clock.now()
         events = await public_events(self.services, now - FEED_PAST, self.public_name,
                                      self.engine.link)
@@ -120,6 +124,8 @@ class EventViews:
                             headers={"Cache-Control": "max-age=300"})
 
     async def public_page(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         now = self.services.clock.now()
         events = [e for e in await public_events(self.services, now - timedelta(days=1),
                                                  self.public_name, self.engine.link)
