@@ -82,7 +82,7 @@ import yaml
 
 repo = Path(os.environ["SMOKE_REPO"])
 sys.path.insert(0, str(repo))
-from matrixcowork.devserver import DevServer, DevServerError, free_port  # noqa: E402
+from matrixcowork.ops.devserver import DevServer, DevServerError, free_port  # noqa: E402
 
 work, command = Path(sys.argv[1]), sys.argv[2]
 state_file = work / "state.json"
