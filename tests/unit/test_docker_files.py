@@ -205,6 +205,22 @@ def test_the_bot_service_matches_the_image_and_the_config() -> None:
     assert ("./homeserver.yaml", config_path) in bind_mounts(synapse)
 
 
+# `docker-compose help` of Debian bookworm's docker-compose 1.29.2: it has no `cp`, `ls`,
+# `convert`, `wait` or `watch`, which Compose v2 added
+COMPOSE_1_29_COMMANDS = {
+    "build", "config", "create", "down", "events", "exec", "help", "images", "kill", "logs",
+    "pause", "port", "ps", "pull", "push", "restart", "rm", "run", "scale", "start", "stop",
+    "top", "unpause", "up", "version",
+}
+
+
+def test_every_compose_command_in_the_readme_exists_in_docker_compose_1_29() -> None:
+    """The README says its commands work with Compose v2 and docker-compose 1.29 alike."""
+    used = re.findall(r"docker[ -]compose(?: --profile \w+)* ([a-z]+)", readme_deployment())
+    assert {"up", "exec", "ps", "logs", "stop", "pull"} <= set(used)
+    assert set(used) <= COMPOSE_1_29_COMMANDS, set(used) - COMPOSE_1_29_COMMANDS
+
+
 def test_the_password_comes_from_the_environment_and_the_readme_says_how() -> None:
     password = compose()["services"]["bot"]["environment"]["MATRIXCOWORK_PASSWORD"]
     assert re.fullmatch(r"\$\{MATRIXCOWORK_PASSWORD:\?.+\}", password)
