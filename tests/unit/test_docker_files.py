@@ -314,7 +314,8 @@ def python_imports_of_matrixcowork(text: str) -> list[tuple[str, list[str]]]:
     """(module, names) for every `from matrixcowork... import ...`, `import matrixcowork...`
     and `python -m matrixcowork...` in a file (a shell script's embedded Python included)."""
     found = []
-    for module, names in re.findall(r"^\s*from\s+(matrixcowork[\w.]*)\s+import\s+([\w, ]+)", text, re.M):
+    from_import = r"^\s*from\s+(matrixcowork[\w.]*)\s+import\s+([\w, ]+)"
+    for module, names in re.findall(from_import, text, re.M):
         found.append((module, [name.strip() for name in names.split(",") if name.strip()]))
     for module in re.findall(r"^\s*import\s+(matrixcowork[\w.]*)", text, re.M):
         found.append((module, []))
@@ -329,7 +330,8 @@ def test_every_matrixcowork_module_the_docker_files_name_imports() -> None:
     references = []
     for path in sorted(DOCKER.iterdir()):
         if path.is_file():
-            references += [(path.name, *ref) for ref in python_imports_of_matrixcowork(path.read_text())]
+            found = python_imports_of_matrixcowork(path.read_text())
+            references += [(path.name, module, names) for module, names in found]
     for file, module_name, names in references:
         module = importlib.import_module(module_name)  # ModuleNotFoundError names the module
         for name in names:
