@@ -133,8 +133,10 @@ elif command == "botstatus":
     token = state["anna_token"]
     room = state.get("room")
     if room is None:
+        # a direct chat: the bot declines an invitation to any other room outside its space
         room = call("POST", "/_matrix/client/v3/createRoom",
-                    {"preset": "private_chat", "invite": [state["bot"]]}, token)["room_id"]
+                    {"preset": "trusted_private_chat", "is_direct": True,
+                     "invite": [state["bot"]]}, token)["room_id"]
         state["room"] = room
         state_file.write_text(json.dumps(state))
     quoted = urllib.parse.quote(room)
