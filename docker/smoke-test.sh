@@ -8,16 +8,22 @@
 #
 # Needs: a running Docker engine (20.10 or later), and a Python that has this project's test
 # extras (`pip install -e '.[test]'`, for Synapse from PyPI): PYTHON=... (default: python3).
+# The helper imports the package from this checkout, whatever PYTHON has installed.
 # Synapse listens on 127.0.0.1 only and the bot's container uses the host's network, so
 # nothing is published. Not part of .ci/run (CI has no Docker engine).
 # Other knobs: DOCKER (the client, default docker), KEEP=1 (keep the image and the work dir).
+# DOCKER_BUILDKIT=1 needs a client that still builds with BuildKit itself: Docker 20.10's does;
+# a client of Docker 23 or later hands BuildKit builds to the buildx plugin and fails without
+# it. With two clients on the PATH, name the one to use, e.g. DOCKER=/usr/bin/docker.
 #
 # Checks, in order: the build context holds only what the image needs (no .git, .env,
 # config.yaml, data); the image builds; a root-owned bind mount on /data is one line and exit 2;
 # the bot logs in, provisions the example config's space and turns healthy (seconds from the
-# container's start, and from its first sync); an organizer's !botstatus is answered; it runs as uid 10001 with
-# umask 0077, /data is 0700 and every file in it 0600 (a `docker exec` backup too); `docker
-# stop` ends it cleanly within 10 s; a new container on the same volume keeps the device.
+# container's start, and from its first sync); an organizer's !botstatus is answered; PID 1 is
+# the bot and runs as uid and gid 10001 with umask 0077; every directory in /data (itself
+# included) is exactly 0700 and every file exactly 0600, all owned by 10001 (a `docker exec`
+# backup too); `docker stop` ends it cleanly within 10 s; a new container on the same volume
+# keeps the device. Any failed step (a command substitution included) fails the script.
 #
 # Without access to a registry (as on an offline build machine), make a stand-in for the base
 # image, a Debian bookworm with Python 3.11 under the name python:3.11-slim, from a Debian
@@ -82,7 +88,7 @@ import yaml
 
 repo = Path(os.environ["SMOKE_REPO"])
 sys.path.insert(0, str(repo))
-from matrixcowork.devserver import DevServer, DevServerError, free_port  # noqa: E402
+from matrixcowork.ops.devserver import DevServer, DevServerError, free_port  # noqa: E402
 
 work, command = Path(sys.argv[1]), sys.argv[2]
 state_file = work / "state.json"
@@ -127,8 +133,10 @@ elif command == "botstatus":
     token = state["anna_token"]
     room = state.get("room")
     if room is None:
+        # a direct chat: the bot declines an invitation to any other room outside its space
         room = call("POST", "/_matrix/client/v3/createRoom",
-                    {"preset": "private_chat", "invite": [state["bot"]]}, token)["room_id"]
+                    {"preset": "trusted_private_chat", "is_direct": True,
+                     "invite": [state["bot"]]}, token)["room_id"]
         state["room"] = room
         state_file.write_text(json.dumps(state))
     quoted = urllib.parse.quote(room)
@@ -178,15 +186,19 @@ figure "build context" "$context"
 started=$(now)
 "$DOCKER" build --network host -f "$REPO/docker/Dockerfile" -t "$TAG" "$REPO" >"$WORK/build.log" 2>&1 \
   || { tail -20 "$WORK/build.log" >&2; fail "docker build failed (log above)"; }
-figure "build (s)" "$(since "$started")"
+built=$(since "$started")
+figure "build (s)" "$built"
 base=$("$DOCKER" image inspect -f '{{.Size}}' python:3.11-slim)
 size=$("$DOCKER" image inspect -f '{{.Size}}' "$TAG")
 figure "image over the base (MB)" "$(( (size - base) / 1000000 ))"
-figure "health check" "$("$DOCKER" image inspect -f '{{json .Config.Healthcheck}}' "$TAG")"
+healthcheck=$("$DOCKER" image inspect -f '{{json .Config.Healthcheck}}' "$TAG")
+figure "health check" "$healthcheck"
 
 # --- Synapse and the accounts --------------------------------------------------------------
-figure "Synapse started, accounts registered (s)" "$(helper start)"
-helper env > "$WORK/env" && chmod 600 "$WORK/env"
+synapse_up=$(helper start)
+figure "Synapse started, accounts registered (s)" "$synapse_up"
+helper env > "$WORK/env"
+chmod 600 "$WORK/env"
 chmod 644 "$WORK/config.yaml"
 run_bot() {
   "$DOCKER" run "$@" --network host --env-file "$WORK/env" \
@@ -200,31 +212,37 @@ set +e
 run_bot --rm --name "$NAME-probe" -v "$WORK/root-owned:/data" >"$WORK/root-owned.out" 2>&1
 code=$?
 set -e
-figure "root-owned /data: exit code, lines" "$code, $(wc -l <"$WORK/root-owned.out")"
+lines=$(wc -l <"$WORK/root-owned.out")
+figure "root-owned /data: exit code, lines" "$code, $lines"
 figure "  its line" "$(head -c 300 "$WORK/root-owned.out")"
-[ "$code" = 2 ] && [ "$(wc -l <"$WORK/root-owned.out")" = 1 ] \
+[ "$code" = 2 ] && [ "$lines" = 1 ] \
   && grep -q "uid $UID_IN_IMAGE" "$WORK/root-owned.out" && grep -q "fix: chown" "$WORK/root-owned.out" \
   || fail "a root-owned /data should be one line with the uid and the fix, exit 2"
 
 # --- first start ---------------------------------------------------------------------------
+# Every result goes into a variable before it is printed: `figure "..." "$(command)"` would
+# print an empty figure and go on when the command fails, `set -e` or not.
 start_bot() {  # seconds from the container's start (not from `docker run`) to live and healthy
   local called
   called=$(now)
   run_bot -d --name "$NAME" -v "$VOLUME:/data" >/dev/null
   CREATED=$(since "$called")
   wait_live_and_healthy
+  AFTER_SYNC=$(minus "$HEALTHY" "$LIVE")
 }
 
 # The log into a file first: `docker logs | grep -m1` ends docker logs with SIGPIPE, which
 # pipefail turns into a failure (or, with `&& fail`, into a silent pass).
 bot_log() { "$DOCKER" logs "$NAME" >"$WORK/bot.log" 2>&1; }
 
-stamp() { date -d "$1" +%s.%N; }
+stamp() { [ -n "$1" ] && date -d "$1" +%s.%N; }  # an empty time is an error, not midnight
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
 
 wait_live_and_healthy() {  # sets LIVE and HEALTHY, from the bot's log and Docker's probe log
-  local started status live_line probe deadline=$(( $(date +%s) + 150 ))
-  started=$(stamp "$("$DOCKER" inspect -f '{{.State.StartedAt}}' "$NAME")")
+  local started_at started status live_line live_at probe probe_at deadline
+  deadline=$(( $(date +%s) + 150 ))
+  started_at=$("$DOCKER" inspect -f '{{.State.StartedAt}}' "$NAME")
+  started=$(stamp "$started_at") || fail "no start time of the container: '$started_at'"
   while [ "$(date +%s)" -lt "$deadline" ]; do
     status=$("$DOCKER" inspect -f '{{.State.Health.Status}} {{.State.Status}}' "$NAME")
     case "$status" in
@@ -233,10 +251,12 @@ wait_live_and_healthy() {  # sets LIVE and HEALTHY, from the bot's log and Docke
         bot_log
         live_line=$(grep -m1 "matrixcowork is live" "$WORK/bot.log" | cut -c1-23)
         [ -n "$live_line" ] || fail "healthy, but no 'matrixcowork is live' in the log"
-        LIVE=$(minus "$(stamp "${live_line/,/.} UTC")" "$started")
+        live_at=$(stamp "${live_line/,/.} UTC") || fail "no time in the log line: '$live_line'"
+        LIVE=$(minus "$live_at" "$started")
         probe=$("$DOCKER" inspect -f '{{range .State.Health.Log}}{{.ExitCode}} {{.End}}{{"\n"}}{{end}}' "$NAME" \
           | awk '$1 == 0 && !seen { print $2, $3, $4; seen = 1 }')  # "2026-12-01 09:00:11.2 +0000 UTC"
-        HEALTHY=$(minus "$(stamp "$probe")" "$started")
+        probe_at=$(stamp "$probe") || fail "healthy, but no passed probe in Docker's log: '$probe'"
+        HEALTHY=$(minus "$probe_at" "$started")
         return 0 ;;
       *exited*|*dead*) fail "the bot's container stopped: $status" ;;
     esac
@@ -249,30 +269,48 @@ start_bot
 figure "first start: docker run (s; vfs copies the image)" "$CREATED"
 figure "first start: live after its first sync (s)" "$LIVE"
 figure "first start: healthy (s)" "$HEALTHY"
-figure "  healthy after the first sync (s)" "$(awk -v a="$LIVE" -v b="$HEALTHY" 'BEGIN { printf "%.1f", b - a }')"
+figure "  healthy after the first sync (s)" "$AFTER_SYNC"
 grep -m1 "space provisioned" "$WORK/bot.log" | cut -c1-160 | sed 's/^/  log: /' || true
 web_port=$(helper web-port)
 healthz=$("$PYTHON" -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$web_port/healthz', timeout=5).read().decode())")
 figure "GET /healthz" "$healthz"
-figure "!botstatus answered in" "$(helper botstatus)"
+answered=$(helper botstatus)
+figure "!botstatus answered in" "$answered"
 
 # --- user, umask, modes --------------------------------------------------------------------
-user=$("$DOCKER" exec "$NAME" sh -c 'id -u; grep -E "^Umask" /proc/1/status | cut -f2' | tr '\n' ' ')
-figure "uid, umask of the bot's process" "$user"
-[ "$user" = "$UID_IN_IMAGE 0077 " ] || fail "the bot should run as uid $UID_IN_IMAGE with umask 0077"
+# Read from PID 1, the bot itself (the image's ENTRYPOINT, no init), not from the shell that
+# `docker exec` starts: that one could run as another user than the bot.
+pid1=$("$DOCKER" exec "$NAME" sh -c 'tr "\0" " " </proc/1/cmdline; echo; grep -E "^(Uid|Gid|Umask):" /proc/1/status')
+cmdline=$(echo "$pid1" | head -1)
+uids=$(echo "$pid1" | awk '$1 == "Uid:" { print $2, $3, $4, $5 }')
+gids=$(echo "$pid1" | awk '$1 == "Gid:" { print $2, $3, $4, $5 }')
+umask=$(echo "$pid1" | awk '$1 == "Umask:" { print $2 }')
+figure "PID 1" "$cmdline"
+figure "PID 1: uid (real, effective, saved, fs), gid, umask" "$uids; $gids; $umask"
+case "$cmdline" in */matrixcowork\ run\ *) ;; *) fail "PID 1 is not the bot: $cmdline" ;; esac
+all_ids="$UID_IN_IMAGE $UID_IN_IMAGE $UID_IN_IMAGE $UID_IN_IMAGE"
+[ "$uids" = "$all_ids" ] && [ "$gids" = "$all_ids" ] && [ "$umask" = 0077 ] \
+  || fail "the bot should run as uid and gid $UID_IN_IMAGE with umask 0077: $uids; $gids; $umask"
 "$DOCKER" exec "$NAME" matrixcowork backup -c /config/config.yaml /data/backup.db >/dev/null
-modes=$("$DOCKER" exec "$NAME" sh -c 'find /data -exec stat -c "%a %u %n" {} +' | sort -k3)
+# type (d, f, ...), mode, owner uid and gid, path: directories exactly 0700, files exactly 0600
+modes=$("$DOCKER" exec "$NAME" find /data -printf '%y %m %U %G %p\n' | sort -k5)
 echo "$modes" | sed 's/^/  mode: /'
-bad=$(echo "$modes" | awk -v uid="$UID_IN_IMAGE" '
-  $2 != uid { print; next }
-  $3 == "/data" || $3 == "/data/crypto" { if ($1 != "700") print; next }
-  $1 != "600" && $1 != "700" { print }')
-[ -z "$bad" ] || fail "in /data, not the bot's alone: $bad"
-figure "/data and everything in it (incl. a docker exec backup)" "0700 dirs, 0600 files, uid $UID_IN_IMAGE"
-figure "umask of another docker exec (sh)" "$("$DOCKER" exec "$NAME" sh -c umask)"
+bad=$(echo "$modes" | awk -v id="$UID_IN_IMAGE" '
+  $3 != id || $4 != id { print; next }
+  $1 == "d" && $2 == "700" { next }
+  $1 == "f" && $2 == "600" { next }
+  { print }')
+[ -z "$bad" ] || fail "in /data, not the bot's alone (directories 0700, files 0600): $bad"
+dirs=$(echo "$modes" | awk '$1 == "d"' | wc -l)
+files=$(echo "$modes" | awk '$1 == "f"' | wc -l)
+figure "/data and everything in it (incl. a docker exec backup)" \
+  "$dirs dirs 0700, $files files 0600, uid:gid $UID_IN_IMAGE:$UID_IN_IMAGE"
+exec_umask=$("$DOCKER" exec "$NAME" sh -c umask)
+figure "umask of another docker exec (sh)" "$exec_umask"
 "$DOCKER" exec "$NAME" rm /data/backup.db
 device=$(helper devices)
 figure "the bot's devices" "$device"
+[ -n "$device" ] || fail "the bot has no device"
 
 # --- stop and a new container on the same volume -------------------------------------------
 started=$(now)
@@ -290,8 +328,9 @@ start_bot
 figure "new container, same volume: docker run (s)" "$CREATED"
 figure "new container, same volume: live (s)" "$LIVE"
 figure "new container, same volume: healthy (s)" "$HEALTHY"
-figure "  healthy after the first sync (s)" "$(awk -v a="$LIVE" -v b="$HEALTHY" 'BEGIN { printf "%.1f", b - a }')"
-figure "!botstatus answered in" "$(helper botstatus)"
+figure "  healthy after the first sync (s)" "$AFTER_SYNC"
+answered=$(helper botstatus)
+figure "!botstatus answered in" "$answered"
 after=$(helper devices)
 figure "the bot's devices after it" "$after"
 [ "$after" = "$device" ] || fail "the device changed: $device -> $after"

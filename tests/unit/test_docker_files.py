@@ -9,6 +9,7 @@ paths, ports and variables the files name are the ones the code uses.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import shlex
@@ -204,6 +205,22 @@ def test_the_bot_service_matches_the_image_and_the_config() -> None:
     assert ("./homeserver.yaml", config_path) in bind_mounts(synapse)
 
 
+# `docker-compose help` of Debian bookworm's docker-compose 1.29.2: it has no `cp`, `ls`,
+# `convert`, `wait` or `watch`, which Compose v2 added
+COMPOSE_1_29_COMMANDS = {
+    "build", "config", "create", "down", "events", "exec", "help", "images", "kill", "logs",
+    "pause", "port", "ps", "pull", "push", "restart", "rm", "run", "scale", "start", "stop",
+    "top", "unpause", "up", "version",
+}
+
+
+def test_every_compose_command_in_the_readme_exists_in_docker_compose_1_29() -> None:
+    """The README says its commands work with Compose v2 and docker-compose 1.29 alike."""
+    used = re.findall(r"docker[ -]compose(?: --profile \w+)* ([a-z]+)", readme_deployment())
+    assert {"up", "exec", "ps", "logs", "stop", "pull"} <= set(used)
+    assert set(used) <= COMPOSE_1_29_COMMANDS, set(used) - COMPOSE_1_29_COMMANDS
+
+
 def test_the_password_comes_from_the_environment_and_the_readme_says_how() -> None:
     password = compose()["services"]["bot"]["environment"]["MATRIXCOWORK_PASSWORD"]
     assert re.fullmatch(r"\$\{MATRIXCOWORK_PASSWORD:\?.+\}", password)
@@ -291,6 +308,47 @@ def test_the_smoke_test_is_a_script_that_builds_the_real_dockerfile() -> None:
     assert 'docker/Dockerfile"' in text and "--network host" in text
     assert "docker import - python:3.11-slim" in text  # how to make the stand-in base
     assert "smoke-test" not in (REPO / ".ci" / "run").read_text()  # CI has no Docker engine
+
+
+def python_imports_of_matrixcowork(text: str) -> list[tuple[str, list[str]]]:
+    """(module, names) for every `from matrixcowork... import ...`, `import matrixcowork...`
+    and `python -m matrixcowork...` in a file (a shell script's embedded Python included)."""
+    found = []
+    from_import = r"^\s*from\s+(matrixcowork[\w.]*)\s+import\s+([\w, ]+)"
+    for module, names in re.findall(from_import, text, re.M):
+        found.append((module, [name.strip() for name in names.split(",") if name.strip()]))
+    for module in re.findall(r"^\s*import\s+(matrixcowork[\w.]*)", text, re.M):
+        found.append((module, []))
+    for module in re.findall(r"-m\s+(matrixcowork[\w.]*)", text):
+        found.append((module, []))
+    return found
+
+
+def test_every_matrixcowork_module_the_docker_files_name_imports() -> None:
+    """The smoke test's helper once imported matrixcowork.devserver after the module had moved
+    to matrixcowork.ops.devserver; nothing ran the script, so nothing noticed."""
+    references = []
+    for path in sorted(DOCKER.iterdir()):
+        if path.is_file():
+            found = python_imports_of_matrixcowork(path.read_text())
+            references += [(path.name, module, names) for module, names in found]
+    for file, module_name, names in references:
+        module = importlib.import_module(module_name)  # ModuleNotFoundError names the module
+        for name in names:
+            assert hasattr(module, name), f"{file}: {module_name} has no {name}"
+    assert any(file == "smoke-test.sh" for file, *_ in references), "the finder found nothing"
+
+
+def test_the_python_import_finder_finds_what_it_should() -> None:
+    text = ("x\nfrom matrixcowork.devserver import DevServer, free_port  # noqa\n"
+            "  import matrixcowork.ops.health\n$PYTHON -m matrixcowork.cli run\n")
+    assert python_imports_of_matrixcowork(text) == [
+        ("matrixcowork.devserver", ["DevServer", "free_port"]),
+        ("matrixcowork.ops.health", []),
+        ("matrixcowork.cli", []),
+    ]
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("matrixcowork.devserver")
 
 
 def test_the_readme_backup_through_docker_exec_is_a_real_command() -> None:
