@@ -72,7 +72,7 @@ class App:
 
     async def _services(self, store: Store, client: AsyncClient) -> Services:
         """The core every feature uses, on a database with every table."""
-        chat = Chat(client)
+        chat = Chat(client, store)  # replies go out through the store's outbox
         permissions = Permissions(self.config, client)
         tracked = TrackedPosts(store, chat, self.clock, permissions,
                                reconcile_days=self.config.reconcile_days)
@@ -136,6 +136,7 @@ class App:
 
     async def _start_features(self) -> None:
         assert self.services is not None
+        await self.services.chat.outbox.start()  # first what was queued before the last stop
         for feature in self.features:
             await feature.start()
         self.services.scheduler.start()
@@ -159,6 +160,7 @@ class App:
         services = self.services
         if services is None:
             return
+        await services.chat.outbox.stop()  # what is still queued goes out at the next start
         await services.scheduler.stop()
         for feature in reversed(self.features):
             services.scheduler.cancel_feature(feature.name)

@@ -6,6 +6,10 @@ duplicated; this module adds retries for transient 5xx answers (a homeserver res
 proxy) and turns every remaining error response into a `ChatError`. Callers that must not send
 twice across a crash pass a deterministic `txn`: the homeserver de-duplicates it.
 
+Command replies are queued (`queue`, the outbox in outbox.py) and sent by a task per room, so
+the sync loop never waits for the homeserver's rate limit; every awaited send to a room first
+waits for what that room had queued, so a room's messages keep the order they were made in.
+
 In an encrypted room everything is sent encrypted, reactions included (nio alone would send
 those in clear), and reactions read back from the homeserver are decrypted (crypto.py).
 """
@@ -16,7 +20,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import uuid4
 
 from nio import (
@@ -38,6 +42,10 @@ from nio.rooms import MatrixRoom
 
 from . import content as build
 from . import crypto, limits
+from .outbox import Outbox
+
+if TYPE_CHECKING:
+    from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +61,13 @@ CLEAR_IN_NIO = frozenset({"m.reaction"})  # nio's room_send leaves these unencry
 
 
 class ChatError(Exception):
-    """The homeserver refused a request (forbidden, unknown room, bad content)."""
+    """The homeserver refused a request (forbidden, unknown room, bad content), or kept
+    failing (`transient`)."""
 
     def __init__(self, action: str, response: ErrorResponse) -> None:
         self.status_code = str(response.status_code or "")
         self.action = action
+        self.transient = _is_transient(response)  # 5xx: worth trying again later
         super().__init__(f"{action}: {response.status_code} {response.message}")
 
 
@@ -72,8 +82,12 @@ def txn_for(*parts: str) -> str:
 
 
 class Chat:
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(self, client: AsyncClient, store: Store | None = None) -> None:
+        """With a store, replies are queued in its outbox (the bot); without one (a tool, a
+        test's member) `queue` sends at once."""
         self.client = client
+        # The sender tasks look `send_event` up at each send, so a wrapper sees those too.
+        self.outbox = Outbox(store, lambda *args: self.send_event(*args)) if store else None
 
     @property
     def user_id(self) -> str:
@@ -98,7 +112,10 @@ class Chat:
         self, room_id: str, event_type: str, content: dict[str, Any], txn: str | None = None
     ) -> str:
         """Send any room event; in an encrypted room it is encrypted, reactions included.
-        Content with a body always says whom it mentions (nobody unless the builder said)."""
+        Content with a body always says whom it mentions (nobody unless the builder said).
+        What the room's outbox held before goes out first."""
+        if self.outbox is not None:
+            await self.outbox.caught_up(room_id)
         content = build.stated(content)
         encrypted = self.client.olm is not None and await self._encrypted(room_id)
         content = limits.within(content, encrypted, event_type)  # never M_TOO_LARGE
@@ -150,6 +167,27 @@ class Chat:
         content = build.message(markdown_text, msgtype=msgtype, mentioned=mentions,
                                 reply_to=reply_to)
         return await self.send_event(room_id, "m.room.message", content, txn)
+
+    async def queue(
+        self,
+        room_id: str,
+        markdown_text: str,
+        *,
+        txn: str,
+        reply_to: str | None = None,
+        mentions: list[str] | None = None,
+        wait: bool = False,
+    ) -> str | None:
+        """Queue a notice in the room's outbox (built as `send` builds it); returns once it is
+        committed, or with `wait` once it is sent, with its event id. `txn` (from what caused
+        it) makes queueing it twice queue it once."""
+        content = build.message(markdown_text, mentioned=mentions, reply_to=reply_to)
+        if self.outbox is None:
+            return await self.send_event(room_id, "m.room.message", content, txn)
+        if wait:
+            return await self.outbox.put_and_wait(room_id, "m.room.message", content, txn)
+        await self.outbox.put(room_id, "m.room.message", content, txn)
+        return None
 
     async def edit(
         self,

@@ -118,17 +118,25 @@ class CommandContext:
         (`Store.pinned`, keyed by this command's event id)."""
         return await self.services.store.pinned(self.event_id, name, resolve)
 
-    async def reply(self, markdown_text: str, *, mentions: list[str] | None = None) -> str:
-        """Answer as a Matrix reply. The transaction id comes from the command's event id, so
-        a command replayed after a crash is answered once, not twice."""
+    async def reply(self, markdown_text: str, *, mentions: list[str] | None = None) -> None:
+        """Answer as a Matrix reply, queued in the room's outbox: the sync loop goes on while
+        it waits for the homeserver, and the room's messages keep their order. The
+        transaction id comes from the command's event id, so a command replayed after a crash
+        queues and sends its answer once, not twice."""
+        await self.services.chat.queue(self.room_id, markdown_text, **self._reply(mentions))
+
+    async def post_reply(self, markdown_text: str, *, mentions: list[str] | None = None) -> str:
+        """The same reply, but returns once it is sent: its event id (for a post that counts
+        reactions). The command waits for everything its room had queued before."""
+        event_id = await self.services.chat.queue(self.room_id, markdown_text, wait=True,
+                                                  **self._reply(mentions))
+        assert event_id is not None
+        return event_id
+
+    def _reply(self, mentions: list[str] | None) -> dict[str, Any]:
         self._replies += 1
-        return await self.services.chat.send(
-            self.room_id,
-            markdown_text,
-            reply_to=self.event_id,
-            mentions=mentions,
-            txn=txn_for(self.event_id, str(self._replies)),
-        )
+        return {"reply_to": self.event_id, "mentions": mentions,
+                "txn": txn_for(self.event_id, str(self._replies))}
 
 
 class CommandRouter:

@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 DB_FILE = "matrixcowork.db"  # in the data dir
 LAST_SYNC_KEY = "last_sync"  # unix seconds of the last handled sync, read by `health`
 HANDLED_DAYS = 30  # how long a command's handled mark is kept
-BOOKKEEPING_TABLES = frozenset({"kv", "handled_events", "command_pins", "schema_versions"})
+BOOKKEEPING_TABLES = frozenset({"kv", "handled_events", "command_pins", "schema_versions",
+                                "outbox"})
 
 
 class StoreError(Exception):
@@ -70,6 +71,19 @@ CORE_MIGRATIONS: Sequence[Migration] = (
         """
         ALTER TABLE command_pins ADD COLUMN pinned_at INTEGER NOT NULL DEFAULT 0;
         UPDATE command_pins SET pinned_at = unixepoch();
+        """,
+    ),
+    Migration(
+        "the outbox: replies queued per room, sent in order by the sender tasks (outbox.py)",
+        """
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            txn TEXT NOT NULL UNIQUE,
+            room_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            content TEXT NOT NULL
+        );
+        CREATE INDEX outbox_by_room ON outbox (room_id, seq);
         """,
     ),
 )
@@ -150,6 +164,13 @@ class Store:
         async with self._write_lock:
             cursor = await self._db.execute(sql, tuple(params))
             return cursor.rowcount
+
+    async def insert(self, sql: str, params: Iterable[Any] = ()) -> int | None:
+        """A single INSERT, atomic on its own like `execute`: the new row's id, or None if it
+        inserted nothing (`INSERT OR IGNORE` on a row that exists)."""
+        async with self._write_lock:
+            cursor = await self._db.execute(sql, tuple(params))
+            return cursor.lastrowid if cursor.rowcount == 1 else None
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self._db.execute(sql, tuple(params)) as cursor:

@@ -96,7 +96,8 @@ class Tags(HTMLParser):
 
 @dataclass
 class Sent:
-    """Watches the bot's one sender: everything it sends, with its type."""
+    """Watches the bot's one sender: everything it sends, with its type (queued replies when
+    the outbox sends them: wait for `chat.outbox.drained()` before reading)."""
 
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
@@ -201,6 +202,7 @@ async def test_fuzzed_member_text_pings_nobody_and_stays_text(
             line = line.replace("{id}", str(newest[0] if newest and newest[0] else 1))
             await router.handle(world.rooms[room_key], sender,
                                 f"$fuzz-{uuid.uuid4().hex}", line.replace("{}", typed))
+        await world.bot.services.chat.outbox.drained()  # the replies are sent (and seen)
         for event_type, content in sent.events[before:]:
             everything = "".join(typed_so_far)
             wrong = (problems(everything, content, cem.user_id)

@@ -112,7 +112,7 @@ class FocusSprints:
                                         now, later(now, timedelta(minutes=minutes)))
         await db.join(self.store, sprint.id, ctx.sender, BY_COMMAND, goal)
         text = await self._sprint_text(sprint)
-        post_id = await ctx.reply(text)  # its transaction id makes a replay send nothing new
+        post_id = await ctx.post_reply(text)  # its transaction id: a replay sends nothing new
         self.edits.shown(post_id, text)
         await db.set_post(self.store, sprint.id, post_id)
         await self.services.tracked.register(ctx.room_id, post_id, self.feature, SPRINT,
