@@ -17,7 +17,8 @@ import pytest
 
 from matrixcowork.core.chat import txn_for
 from matrixcowork.core.clock import FakeClock
-from matrixcowork.ops.health import DEFAULT_MAX_AGE, age_since
+from matrixcowork.core.store import age_since
+from matrixcowork.ops.health import DEFAULT_MAX_AGE
 from tests.helpers import Bot, Member, bot_config, make_member
 
 from .test_floods import room_with_bot
