@@ -3,7 +3,7 @@
 Stamps, each with this process's `time.time()`:
 - `live`: the first sync is handled and the features run (`App.start` returned);
 - `checkin`: an attendance row was committed (wraps the check-in feature's one write verb);
-- `command`: a command was answered (the dispatcher's command path returned).
+- `command`: a command was answered (its reply left the outbox, accepted by the homeserver).
 The bot itself is unchanged: the wrappers only add a line to the records file.
 
     python -m bench.botproc --config bot.yaml --out records.jsonl
@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 from typing import Any
 
 from matrixcowork.app import App
 from matrixcowork.core.config import load_config
 from matrixcowork.core.logs import setup_logging
-from matrixcowork.core.loop import Dispatcher
+from matrixcowork.core.outbox import Outbox
 from matrixcowork.features.checkin import db as checkin_db
 
 from .processes import JsonLines, until_signal
@@ -27,19 +28,23 @@ from .processes import JsonLines, until_signal
 
 def install_stamps(out: JsonLines) -> None:
     check_in = checkin_db.check_in
-    on_command = Dispatcher._on_command
+    send_one = Outbox._send_one
 
     async def stamped_check_in(store: Any, day: Any, user_id: str, *args: Any,
                                **kwargs: Any) -> None:
         await check_in(store, day, user_id, *args, **kwargs)
         out.write("checkin", user=user_id)
 
-    async def stamped_on_command(self: Dispatcher, room_id: str, event: Any) -> None:
-        await on_command(self, room_id, event)
-        out.write("command", id=event.event_id)
+    async def stamped_send_one(self: Outbox, room_id: str, row: Any) -> Any:
+        result = await send_one(self, room_id, row)
+        relates = json.loads(row["content"]).get("m.relates_to") or {}
+        answered = (relates.get("m.in_reply_to") or {}).get("event_id")
+        if answered:  # a command's reply, sent: the command is answered
+            out.write("command", id=answered)
+        return result
 
     checkin_db.check_in = stamped_check_in  # the feature calls it as `db.check_in`
-    Dispatcher._on_command = stamped_on_command  # type: ignore[method-assign]
+    Outbox._send_one = stamped_send_one  # type: ignore[method-assign]
 
 
 async def run(config_path: str, out: JsonLines) -> None:
