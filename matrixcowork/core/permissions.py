@@ -30,6 +30,7 @@ class Permissions:
         self._config = config
         self._client = client
         self._space_room_id: str | None = None
+        self._without_space = config.community_space is None  # asked per event: once here
 
     @property
     def space_room_id(self) -> str | None:
@@ -58,7 +59,7 @@ class Permissions:
         """Joined to the space. Before the space is known, nobody; without a space in the
         config, anyone on the community's servers."""
         if self._space_room_id is None:
-            return self._config.community_space is None and self.is_trusted_server(user_id)
+            return self._without_space and self.is_trusted_server(user_id)
         room = self._client.rooms.get(self._space_room_id)
         return bool(room and user_id in room.users and user_id not in room.invited_users)
 
