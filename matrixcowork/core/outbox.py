@@ -95,11 +95,14 @@ class Outbox:
         if room is None or room.pending == 0 or not self._running or _SENDER.get():
             return
         target = room.last
-        await self._until(lambda: room.done >= target or room.pending == 0)
+        await self._until(lambda: room.done >= target or room.pending == 0
+                          or not self._running)  # stopped: what waits goes on, unsent
 
     async def drained(self) -> None:
-        """Until every queued row is sent or dropped (tests and harnesses)."""
-        await self._until(lambda: all(r.pending == 0 for r in self._rooms.values()))
+        """Until every queued row is sent or dropped, or the outbox stops (tests, harnesses,
+        the loop's grace)."""
+        await self._until(lambda: not self._running
+                          or all(r.pending == 0 for r in self._rooms.values()))
 
     def queued(self, room_id: str | None = None) -> int:
         """Rows queued and not yet sent, in one room or in all."""
@@ -133,6 +136,8 @@ class Outbox:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        async with self._changed:
+            self._changed.notify_all()  # a send waiting for its room's queue must not wait forever
         for futures in self._waiting.values():
             for future in futures:
                 future.cancel()

@@ -159,3 +159,19 @@ async def test_a_reply_waited_for_returns_its_event_id(store) -> None:
     assert event_id == server.by_txn["post-txn"]
     assert server.accepted == [("!a", "before"), ("!a", "post")]
     await box.stop()
+
+
+async def test_a_send_waiting_for_its_room_goes_on_when_the_outbox_stops(store) -> None:
+    """At shutdown an edit may be waiting for replies that will now go out at the next start:
+    it must not wait for ever (the bot's stop would hang)."""
+    server = Homeserver()
+    server.closed.add("!a")
+    box = Outbox(store, server.deliver)
+    await box.start()
+    await put(box, "!a", "reply")
+    waiting = asyncio.create_task(box.caught_up("!a"))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    await box.stop()
+    await asyncio.wait_for(waiting, 5)
+    assert server.accepted == [] and box.queued("!a") == 1
