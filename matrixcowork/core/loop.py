@@ -226,8 +226,11 @@ class SyncLoop:
         outbox = self.services.chat.outbox
         if outbox is None or not outbox.queued():
             return
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow the loop's own
+        # cancellation when the wait ends at the same moment, and the bot never stops.
         with contextlib.suppress(TimeoutError):  # the rest goes out while the loop goes on
-            await asyncio.wait_for(outbox.drained(), REPLY_GRACE)
+            async with asyncio.timeout(REPLY_GRACE):
+                await outbox.drained()
 
     async def _backfill(self, response: SyncResponse, since: str) -> None:
         """Put the events a limited timeline left out (between `since` and the timeline's

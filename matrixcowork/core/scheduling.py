@@ -259,5 +259,8 @@ class Scheduler:
                 left = utc(upcoming[0].due) - utc(self.clock.now())
                 delay = min(delay, left.total_seconds())
             if delay > 0 and not self._changed.is_set():
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow stop()'s
+                # cancellation when the event is set at the same moment.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), delay)
+                    async with asyncio.timeout(delay):
+                        await self._changed.wait()
