@@ -56,10 +56,23 @@ async def store(tmp_path: Path):
     await store.close()
 
 
-async def test_rows_go_in_order_per_room_and_a_busy_room_holds_up_no_other(store) -> None:
-    server = Homeserver()
+@pytest.fixture
+def server() -> Homeserver:
+    return Homeserver()
+
+
+@pytest.fixture
+async def box(store: Store, server: Homeserver):
+    """A running outbox on the test's homeserver; stopped at the end whatever the test did."""
     box = Outbox(store, server.deliver)
     await box.start()
+    yield box
+    await box.stop()
+
+
+async def test_rows_go_in_order_per_room_and_a_busy_room_holds_up_no_other(
+    store, server, box
+) -> None:
     server.closed.add("!a")  # room A's sends hang (rate limited, say)
     for n in range(10):
         await put(box, "!a", f"a{n}")
@@ -72,28 +85,20 @@ async def test_rows_go_in_order_per_room_and_a_busy_room_holds_up_no_other(store
     assert [body for room, body in server.accepted if room == "!a"] == [
         f"a{n}" for n in range(10)]
     assert await store.fetch_all("SELECT * FROM outbox") == []
-    await box.stop()
 
 
-async def test_a_replayed_reply_is_queued_once(store) -> None:
-    server = Homeserver()
-    box = Outbox(store, server.deliver)
+async def test_a_replayed_reply_is_queued_once(server, box) -> None:
     server.closed.add("!a")
-    await box.start()
     await put(box, "!a", "answer", txn="same")
     await put(box, "!a", "answer", txn="same")
     assert box.queued() == 1
     server.open("!a")
     await asyncio.wait_for(box.drained(), 5)
     assert server.accepted == [("!a", "answer")]
-    await box.stop()
 
 
-async def test_what_a_stop_left_is_sent_at_the_next_start_once(store) -> None:
-    server = Homeserver()
-    box = Outbox(store, server.deliver)
+async def test_what_a_stop_left_is_sent_at_the_next_start_once(store, server, box) -> None:
     server.closed.add("!a")
-    await box.start()
     await put(box, "!a", "first")
     await put(box, "!a", "second")
     await asyncio.sleep(0.05)
@@ -109,28 +114,21 @@ async def test_what_a_stop_left_is_sent_at_the_next_start_once(store) -> None:
 
 
 async def test_a_refusal_drops_the_row_and_a_failing_homeserver_is_tried_again(
-    store, monkeypatch: pytest.MonkeyPatch
+    server, box, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(outbox_module, "FIRST_BACKOFF", 0.01)
-    server = Homeserver()
     server.refuse["too big"] = ChatError("send", ErrorResponse("too large", "M_TOO_LARGE"))
     failing = ErrorResponse("bad gateway", "502")
     failing.transport_response = type("R", (), {"status": 502})()  # type: ignore[assignment]
     server.refuse["flaky"] = ChatError("send", failing)
-    box = Outbox(store, server.deliver)
-    await box.start()
     for body in ("too big", "flaky", "after"):
         await put(box, "!a", body)
     await asyncio.wait_for(box.drained(), 5)
 
     assert server.accepted == [("!a", "flaky"), ("!a", "after")]
-    await box.stop()
 
 
-async def test_an_awaited_send_waits_for_what_the_room_had_queued(store) -> None:
-    server = Homeserver()
-    box = Outbox(store, server.deliver)
-    await box.start()
+async def test_an_awaited_send_waits_for_what_the_room_had_queued(server, box) -> None:
     server.closed.update({"!a", "!b"})
     await put(box, "!a", "reply")
 
@@ -146,28 +144,20 @@ async def test_an_awaited_send_waits_for_what_the_room_had_queued(store) -> None
     await asyncio.wait_for(post, 5)
     assert server.accepted[1:] == [("!a", "reply"), ("!a", "post")]
     await elsewhere
-    await box.stop()
 
 
-async def test_a_reply_waited_for_returns_its_event_id(store) -> None:
-    server = Homeserver()
-    box = Outbox(store, server.deliver)
-    await box.start()
+async def test_a_reply_waited_for_returns_its_event_id(server, box) -> None:
     await put(box, "!a", "before")
     event_id = await asyncio.wait_for(
         box.put_and_wait("!a", "m.room.message", {"body": "post"}, "post-txn"), 5)
     assert event_id == server.by_txn["post-txn"]
     assert server.accepted == [("!a", "before"), ("!a", "post")]
-    await box.stop()
 
 
-async def test_a_send_waiting_for_its_room_goes_on_when_the_outbox_stops(store) -> None:
+async def test_a_send_waiting_for_its_room_goes_on_when_the_outbox_stops(server, box) -> None:
     """At shutdown an edit may be waiting for replies that will now go out at the next start:
     it must not wait for ever (the bot's stop would hang)."""
-    server = Homeserver()
     server.closed.add("!a")
-    box = Outbox(store, server.deliver)
-    await box.start()
     await put(box, "!a", "reply")
     waiting = asyncio.create_task(box.caught_up("!a"))
     await asyncio.sleep(0.05)
