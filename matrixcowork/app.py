@@ -161,9 +161,8 @@ class App:
         if services is None:
             return
         await services.chat.outbox.stop()  # what is still queued goes out at the next start
-        await services.scheduler.stop()
+        await services.scheduler.stop()  # every feature's jobs with it
         for feature in reversed(self.features):
-            services.scheduler.cancel_feature(feature.name)
             with contextlib.suppress(Exception):
                 await feature.stop()
         await services.client.close()

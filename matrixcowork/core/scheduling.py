@@ -172,11 +172,6 @@ class Scheduler:
         if self._jobs.pop(job_id, None):
             self._changed.set()
 
-    def cancel_feature(self, feature: str) -> None:
-        """The jobs of a feature that stops."""
-        for job_id in [j for j in self._jobs if j.startswith(f"{feature}:")]:
-            self.cancel(job_id)
-
     def hold_until(self, task: asyncio.Task[object]) -> None:
         """No job runs before `task` has ended: the space's rooms come before any post."""
         self._holds.append(task)

@@ -183,13 +183,12 @@ async def test_wake_takes_the_earliest_time_and_nothing_due_cancels() -> None:
     assert scheduler.job("cowork:focus") is None
 
 
-async def test_a_stopping_feature_takes_its_jobs_along() -> None:
+async def test_a_stopping_app_takes_every_feature_job_along() -> None:
     clock, scheduler, log = world(berlin(2026, 12, 1, 9, 0))
-    for job_id in ("cowork:focus", "cowork:calls", "coworker:other", "sync:meetings"):
+    for job_id in ("cowork:focus", "cowork:calls", "sync:meetings"):
         scheduler.at(job_id, berlin(2026, 12, 1, 10, 0), log.action(job_id), name=job_id)
-    scheduler.cancel_feature("cowork")
-    assert [j.id for j in scheduler.upcoming()] == ["coworker:other", "sync:meetings"]
     await scheduler.stop()
+    assert scheduler.upcoming() == []
     clock.set(berlin(2026, 12, 2, 10, 0))
     assert await scheduler.run_due() == [] and log.runs == []
 
